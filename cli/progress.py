@@ -1,0 +1,44 @@
+"""A rich progress bar for training, fed by the engine's progress callback."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from engine.train import Progress as TrainProgress
+from engine.train import ProgressCallback
+
+
+@contextlib.contextmanager
+def training_bar(console: Console) -> Iterator[ProgressCallback]:
+    """Yield a callback that draws training progress: steps, loss, held-out accuracy, ETA."""
+    columns = (
+        TextColumn("[bold]training"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("loss {task.fields[loss]}"),
+        TextColumn("held-out {task.fields[accuracy]}"),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("train", total=None, loss="-", accuracy="-")
+
+        def update(p: TrainProgress) -> None:
+            fields = {"loss": f"{p.loss:.3f}"}
+            if p.report is not None:
+                fields["accuracy"] = f"{p.report.overall:.1%}"
+            bar.update(task, completed=p.step, total=p.max_steps, **fields)
+
+        yield update

@@ -1,0 +1,356 @@
+"""Continuous batching: one thread owns the model and decodes every active request together.
+
+Requests join the running batch at the next decoding step and leave it as soon as they finish
+or are cancelled, as serving engines for large models do. Each step is one batched
+``Seq2Seq.decode`` call whatever the mix of requests. Results travel back to the asyncio
+loop that submitted them, once per step and loop (not once per token). A failure while
+decoding is narrowed down to the request(s) that cause it; the thread itself never dies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from engine import tokenizer
+from engine.answer import final_answer
+from engine.decoding import Sampling, make_generator, pad_batch, pick
+from engine.errors import EngineBusy, EngineClosed, EngineError, GenerationFailed
+from engine.model import Memory, Seq2Seq
+from engine.results import Completion, Options, Timings, TokenEvent
+from engine.tokenizer import BOS_ID, EOS_ID, Vocab
+
+log = logging.getLogger(__name__)
+
+Event = TokenEvent | Completion | EngineError
+
+
+@dataclass
+class Request:
+    """One generation job, created on the event loop and handed to the decoder thread."""
+
+    src_ids: list[int]
+    input_tokens: list[str]
+    options: Options
+    loop: asyncio.AbstractEventLoop
+    deliver: Callable[[Event], None]  # runs on ``loop``
+    stream: bool = False  # send a TokenEvent per token
+    attention: bool = False  # keep attention rows for inspection
+    submitted: float = field(default_factory=time.perf_counter)
+    cancelled: bool = False  # set by the loop: the client is gone
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+@dataclass
+class _Row:
+    """A request's place in the running batch."""
+
+    request: Request
+    generator: torch.Generator | None
+    joined: float
+    tokens: list[str] = field(default_factory=list)
+    probs: list[float] = field(default_factory=list)
+    attention: list[list[float]] = field(default_factory=list)
+    first_token: float | None = None
+
+
+class BatchDecoder:
+    """The decoder thread and its running batch."""
+
+    def __init__(self, model: Seq2Seq, tgt_vocab: Vocab, max_batch: int, max_queue: int) -> None:
+        self.model = model
+        self.tgt_vocab = tgt_vocab
+        self.max_batch = max_batch
+        self.max_queue = max_queue
+        self._cv = threading.Condition()
+        self._pending: deque[Request] = deque()
+        self._load = 0  # pending + running, under _cv
+        self._closing = False
+        self._stop = False
+        self._rows: list[_Row] = []
+        self._values = self._mask = self._state = self._prev = torch.empty(0)
+        self._outbox: dict[asyncio.AbstractEventLoop, list[tuple[Request, Event]]] = defaultdict(
+            list
+        )
+        self.steps = 0  # decoding steps run, for benchmarks and tests
+        self._thread = threading.Thread(target=self._run, name="mini-reasoner-decoder", daemon=True)
+        self._thread.start()
+
+    # --- called from the event loop ---------------------------------------------------------
+
+    @property
+    def load(self) -> int:
+        """Requests waiting or decoding."""
+        return self._load
+
+    def submit(self, request: Request) -> None:
+        with self._cv:
+            if self._closing:
+                raise EngineClosed()
+            if self._load >= self.max_queue:
+                raise EngineBusy(
+                    f"the model is busy ({self._load} requests in flight), try again shortly"
+                )
+            self._pending.append(request)
+            self._load += 1
+            self._cv.notify()
+
+    def close(self, timeout: float) -> None:
+        """Take no new work, let running work finish for up to ``timeout`` s, then stop."""
+        deadline = time.monotonic() + timeout
+        with self._cv:
+            self._closing = True
+            while self._load and time.monotonic() < deadline:
+                self._cv.wait(timeout=0.05)
+            self._stop = True
+            self._cv.notify_all()
+        self._thread.join(timeout=5)
+
+    # --- the decoder thread -----------------------------------------------------------------
+
+    def _run(self) -> None:
+        torch.set_grad_enabled(False)
+        while True:
+            with self._cv:
+                while not self._pending and not self._rows and not self._stop:
+                    self._cv.wait()
+                if self._stop:
+                    break
+                room = self.max_batch - len(self._rows)
+                joining = [self._pending.popleft() for _ in range(min(room, len(self._pending)))]
+            try:
+                self._drop_cancelled()
+                if joining:
+                    self._join(joining)
+                if self._rows:
+                    self._step()
+            except Exception:  # a bug, not a bad request: fail the batch, keep serving
+                log.exception("decoder step failed; failing the running batch")
+                for row in self._rows:
+                    self._finish_error(row.request, GenerationFailed())
+                self._rows = []
+            self._flush()
+        for row in self._rows:
+            self._finish_error(row.request, EngineClosed())
+        for request in self._pending:
+            self._finish_error(request, EngineClosed())
+        self._rows, self._pending = [], deque()
+        self._flush()
+
+    def _join(self, requests: list[Request]) -> None:
+        """Encode newcomers and append them to the running batch."""
+        live = []
+        for request in requests:
+            if request.cancelled:
+                self._release()
+            else:
+                live.append(request)
+        if not live:
+            return
+        try:
+            memory = self._encode([r.src_ids for r in live])
+        except Exception:
+            log.exception("encoding a batch of %d failed; retrying one by one", len(live))
+            for request in live:
+                self._join_one(request)
+            return
+        self._append(live, memory)
+
+    def _join_one(self, request: Request) -> None:
+        try:
+            memory = self._encode([request.src_ids])
+        except Exception:
+            log.exception("encoding one request failed")
+            self._finish_error(request, GenerationFailed())
+            return
+        self._append([request], memory)
+
+    def _encode(self, sources: list[list[int]]) -> Memory:
+        src, lengths = pad_batch(sources)
+        return self.model.encode(src, lengths)
+
+    def _append(self, requests: list[Request], memory: Memory) -> None:
+        now = time.perf_counter()
+        for request in requests:
+            sampling = Sampling(
+                request.options.temperature, request.options.top_k, request.options.seed
+            )
+            self._rows.append(_Row(request, make_generator(sampling), now))
+        prev = torch.full((len(requests), 1), BOS_ID, dtype=torch.long)
+        if self._values.numel() == 0:
+            self._values, self._mask, self._state, self._prev = (
+                memory.values,
+                memory.mask,
+                memory.state,
+                prev,
+            )
+            return
+        width = max(self._values.size(1), memory.values.size(1))
+        self._values = torch.cat([_pad_to(self._values, width), _pad_to(memory.values, width)])
+        self._mask = torch.cat([_pad_to(self._mask, width), _pad_to(memory.mask, width)])
+        self._state = torch.cat([self._state, memory.state], dim=1)
+        self._prev = torch.cat([self._prev, prev])
+
+    def _keep(self, keep: list[int]) -> None:
+        """Shrink the batch to the rows at ``keep``."""
+        if len(keep) == len(self._rows):
+            return
+        self._rows = [self._rows[i] for i in keep]
+        if not keep:
+            self._values = self._mask = self._state = self._prev = torch.empty(0)
+            return
+        index = torch.tensor(keep)
+        self._values = self._values.index_select(0, index)
+        self._mask = self._mask.index_select(0, index)
+        self._state = self._state.index_select(1, index)
+        self._prev = self._prev.index_select(0, index)
+
+    def _drop_cancelled(self) -> None:
+        keep = []
+        for i, row in enumerate(self._rows):
+            if row.request.cancelled:
+                self._release()
+            else:
+                keep.append(i)
+        self._keep(keep)
+
+    def _decode(self, rows: slice) -> tuple[Tensor, Tensor, Tensor]:
+        memory = Memory(self._values[rows], self._mask[rows], self._state[:, rows])
+        logits, weights, state = self.model.decode(self._prev[rows], memory, self._state[:, rows])
+        return logits[:, -1], weights[:, -1], state
+
+    def _decode_isolating(self) -> tuple[Tensor, Tensor, Tensor]:
+        """Decode the batch; if that fails, decode row by row and fail only rows that break."""
+        try:
+            return self._decode(slice(None))
+        except Exception:
+            log.exception("a batched decoding step failed; isolating the failing request")
+        outputs, keep = [], []
+        for i, row in enumerate(self._rows):
+            try:
+                outputs.append(self._decode(slice(i, i + 1)))
+                keep.append(i)
+            except Exception:
+                log.exception("decoding failed for one request")
+                self._finish_error(row.request, GenerationFailed())
+        self._keep(keep)
+        if not keep:
+            return torch.empty(0), torch.empty(0), torch.empty(0)
+        logits, weights, states = zip(*outputs, strict=False)
+        return torch.cat(logits), torch.cat(weights), torch.cat(states, dim=1)
+
+    def _step(self) -> None:
+        logits, weights, state = self._decode_isolating()
+        if not self._rows:
+            return
+        self.steps += 1
+        samplings = [
+            Sampling(r.request.options.temperature, r.request.options.top_k) for r in self._rows
+        ]
+        tokens, chosen = pick(logits, samplings, [r.generator for r in self._rows])
+        now = time.perf_counter()
+        keep = []
+        for i, (row, tok, prob) in enumerate(
+            zip(self._rows, tokens.tolist(), chosen.tolist(), strict=False)
+        ):
+            try:
+                if self._advance(row, tok, prob, weights, i, now):
+                    keep.append(i)
+            except Exception:
+                log.exception("finishing a decoding step failed for one request")
+                self._finish_error(row.request, GenerationFailed())
+        self._state = state
+        self._prev = tokens.unsqueeze(1)
+        self._keep(keep)
+
+    def _advance(
+        self, row: _Row, tok: int, prob: float, weights: Tensor, i: int, now: float
+    ) -> bool:
+        """Record one token for ``row``; return False once the row is done."""
+        if tok == EOS_ID:
+            self._finish(row, "stop", now)
+            return False
+        row.first_token = row.first_token or now
+        row.tokens.append(self.tgt_vocab.tokens[tok])
+        row.probs.append(prob)
+        request = row.request
+        if request.attention:
+            row.attention.append(weights[i, : len(request.src_ids)].tolist())
+        if request.stream:
+            index = len(row.tokens) - 1
+            text = tokenizer.piece(row.tokens, index)
+            self._send(request, TokenEvent(index, row.tokens[-1], text, prob))
+        if len(row.tokens) >= request.options.max_tokens:
+            self._finish(row, "length", now)
+            return False
+        return True
+
+    def _finish(self, row: _Row, reason: str, now: float) -> None:
+        request = row.request
+        text = tokenizer.detokenize(row.tokens)
+        first = row.first_token or now
+        timings = Timings(
+            queued_ms=(row.joined - request.submitted) * 1000,
+            first_token_ms=(first - request.submitted) * 1000,
+            total_ms=(now - request.submitted) * 1000,
+        )
+        completion = Completion(
+            text=text,
+            answer=final_answer(text) if reason == "stop" else None,
+            tokens=row.tokens,
+            probs=row.probs,
+            finish_reason=reason,
+            prompt_tokens=len(request.src_ids),
+            timings=timings,
+            input_tokens=request.input_tokens,
+            attention=row.attention,
+        )
+        self._send(request, completion)
+        self._release()
+
+    def _finish_error(self, request: Request, error: EngineError) -> None:
+        self._send(request, error)
+        self._release()
+
+    def _release(self) -> None:
+        with self._cv:
+            self._load -= 1
+            self._cv.notify_all()
+
+    def _send(self, request: Request, event: Event) -> None:
+        self._outbox[request.loop].append((request, event))
+
+    def _flush(self) -> None:
+        """Hand this step's events to their loops: one wake-up per loop per step."""
+        outbox, self._outbox = self._outbox, defaultdict(list)
+        for loop, items in outbox.items():
+            # a closed loop means nobody is waiting for these any more
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(_deliver, items)
+
+
+def _deliver(items: list[tuple[Request, Event]]) -> None:
+    for request, event in items:
+        if not request.cancelled:
+            request.deliver(event)
+
+
+def _pad_to(t: Tensor, width: int) -> Tensor:
+    """Right-pad dim 1 of ``t`` with zeros (False for masks) to ``width``."""
+    extra = width - t.size(1)
+    if extra == 0:
+        return t
+    pad = (0, 0, 0, extra) if t.dim() == 3 else (0, extra)
+    return F.pad(t, pad)

@@ -1,0 +1,244 @@
+"""The task families and their ground truth.
+
+A :class:`Problem` is what a prompt asks; :func:`solve` writes the chain of thought the model is
+trained to produce, ending in ``therefore the answer is X.``. This solver only makes training data
+and scores answers: nothing at serving time calls it.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from engine.answer import final_answer
+
+FAMILIES = (
+    "addition",
+    "subtraction",
+    "parity",
+    "ordering",
+    "sorting",
+    "successor",
+    "multiplication",
+    "multistep",
+    "out_of_scope",
+)
+SEED_FAMILIES = ("addition", "subtraction", "parity", "ordering", "successor")
+MAX_NUMBER = 999
+
+# Variants say which question a family's template asks.
+VARIANTS = {
+    "addition": ("sum",),
+    "subtraction": ("difference",),
+    "parity": ("which", "is_even", "is_odd"),
+    "ordering": ("max", "min", "is_greater", "is_less"),
+    "sorting": ("asc", "desc"),
+    "successor": ("next", "prev"),
+    "multiplication": ("product",),
+    "multistep": ("chain",),
+    "out_of_scope": ("general", "range"),
+}
+
+DECLINE = {
+    "general": (
+        "sorry, i can only answer small number questions: adding, subtracting and multiplying, "
+        "even or odd, comparing and sorting, and counting up or down. "
+        "try: what is 3 plus 4?"
+    ),
+    "range": (
+        "sorry, that is outside what i can do: i work with whole numbers from 0 to 999, "
+        "and multiply or chain only numbers from 0 to 9. try: what is 12 plus 34?"
+    ),
+}
+
+_PLACES = ("ones", "tens", "hundreds")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One question: its family, the variant of question, and its numbers (and operators)."""
+
+    family: str
+    variant: str
+    numbers: tuple[int, ...] = ()
+    ops: tuple[str, ...] = ()
+
+    @property
+    def in_seed_range(self) -> bool:
+        """True for the seed's tasks: one of the seed families with every number in 0-9."""
+        return (
+            self.family in SEED_FAMILIES
+            and self.variant in VARIANTS[self.family]
+            and all(n <= 9 for n in self.numbers)
+        )
+
+
+def expected_answer(problem: Problem) -> str | None:
+    """The right final answer (None for out-of-scope problems)."""
+    return final_answer(solve(problem))
+
+
+def solve(problem: Problem) -> str:
+    """The full target completion for ``problem``."""
+    steps, answer = _SOLVERS[problem.family](problem)
+    if answer is None:
+        return steps
+    return f"first, {steps} therefore the answer is {answer}."
+
+
+def _digits(n: int) -> list[int]:
+    """Digits of ``n``, ones first."""
+    return [int(d) for d in reversed(str(n))]
+
+
+def _addition(p: Problem) -> tuple[str, str]:
+    a, b = p.numbers
+    if a <= 9 and b <= 9:
+        return f"compute {a} + {b} = {a + b}.", str(a + b)
+    da, db = _digits(a), _digits(b)
+    width = max(len(da), len(db))
+    parts = [f"compute {a} + {b}."]
+    carry = 0
+    for i in range(width):
+        x = da[i] if i < len(da) else 0
+        y = db[i] if i < len(db) else 0
+        total = x + y + carry
+        expr = f"{x} + {y}" + (f" + {carry}" if carry else "")
+        last = i == width - 1
+        carry = 0 if last else total // 10
+        parts.append(f"{_PLACES[i]}: {expr} = {total}" + (", carry 1." if carry else "."))
+    return " ".join(parts), str(a + b)
+
+
+def _subtraction(p: Problem) -> tuple[str, str]:
+    a, b = p.numbers
+    if a <= 9 and b <= 9:
+        return f"compute {a} - {b} = {a - b}.", str(a - b)
+    if a >= b:
+        top, bottom = a, b
+        parts = [f"compute {a} - {b}."]
+    else:
+        top, bottom = b, a
+        parts = [f"{a} is less than {b}, so compute {b} - {a} and make it negative."]
+    dt, db = _digits(top), _digits(bottom)
+    borrow = 0
+    for i, x in enumerate(dt):
+        y = db[i] if i < len(db) else 0
+        value = x - borrow - y
+        left = f"1{x}" if value < 0 else str(x)
+        expr = left + (f" - {borrow}" if borrow else "") + f" - {y}"
+        borrow = 1 if value < 0 else 0
+        parts.append(
+            f"{_PLACES[i]}: {expr} = {value + 10 * borrow}" + (", borrow 1." if borrow else ".")
+        )
+    return " ".join(parts), str(a - b)
+
+
+def _parity(p: Problem) -> tuple[str, str]:
+    (a,) = p.numbers
+    last = a % 10
+    rem = last % 2
+    kind = "odd" if rem else "even"
+    step = f"{last} divided by 2 leaves remainder {rem}, so {a} is {kind}."
+    if a > 9:
+        step = f"the last digit of {a} is {last}. " + step
+    answer = {
+        "which": kind,
+        "is_even": "no" if rem else "yes",
+        "is_odd": "yes" if rem else "no",
+    }[p.variant]
+    return step, answer
+
+
+def _ordering(p: Problem) -> tuple[str, str]:
+    a, b = p.numbers
+    head = f"compare {a} and {b}:"
+    if a == b:
+        answer = str(a) if p.variant in ("max", "min") else "no"
+        return f"{head} they are equal.", answer
+    big, small = max(a, b), min(a, b)
+    if p.variant in ("max", "is_greater"):
+        step = f"{head} {big} is larger."
+    else:
+        step = f"{head} {small} is smaller."
+    answer = {
+        "max": str(big),
+        "min": str(small),
+        "is_greater": "yes" if a > b else "no",
+        "is_less": "yes" if a < b else "no",
+    }[p.variant]
+    return step, answer
+
+
+def _sorting(p: Problem) -> tuple[str, str]:
+    desc = p.variant == "desc"
+    order = "from largest to smallest" if desc else "from smallest to largest"
+    listed = ", ".join(map(str, p.numbers))
+    answer = ", ".join(map(str, sorted(p.numbers, reverse=desc)))
+    return f"sort {listed} {order}.", answer
+
+
+def _successor(p: Problem) -> tuple[str, str]:
+    (a,) = p.numbers
+    if p.variant == "next":
+        return f"count one up from {a}: {a} + 1 = {a + 1}.", str(a + 1)
+    return f"count one down from {a}: {a} - 1 = {a - 1}.", str(a - 1)
+
+
+def _multiplication(p: Problem) -> tuple[str, str]:
+    a, b = p.numbers
+    return f"compute {a} × {b} = {a * b}.", str(a * b)
+
+
+def _multistep(p: Problem) -> tuple[str, str]:
+    a, b, c = p.numbers
+    op1, op2 = p.ops
+    first = a + b if op1 == "+" else a - b
+    second = first + c if op2 == "+" else first - c
+    return f"{a} {op1} {b} = {first}. then {first} {op2} {c} = {second}.", str(second)
+
+
+def _out_of_scope(p: Problem) -> tuple[str, None]:
+    return DECLINE[p.variant], None
+
+
+_SOLVERS = {
+    "addition": _addition,
+    "subtraction": _subtraction,
+    "parity": _parity,
+    "ordering": _ordering,
+    "sorting": _sorting,
+    "successor": _successor,
+    "multiplication": _multiplication,
+    "multistep": _multistep,
+    "out_of_scope": _out_of_scope,
+}
+
+
+def _number(rng: random.Random, max_digits: int = 3) -> int:
+    """A number whose digit count is uniform, so one-digit numbers are as common as three-digit."""
+    digits = rng.randint(1, max_digits)
+    low = 0 if digits == 1 else 10 ** (digits - 1)
+    return rng.randint(low, 10**digits - 1)
+
+
+def sample_problem(
+    family: str, variant: str, rng: random.Random, seed_range: bool = False
+) -> Problem:
+    """A random problem of ``family``/``variant``; ``seed_range`` keeps numbers in 0-9."""
+    digits = 1 if seed_range else 3
+    if family in ("addition", "subtraction", "ordering"):
+        return Problem(family, variant, (_number(rng, digits), _number(rng, digits)))
+    if family in ("parity", "successor"):
+        return Problem(family, variant, (_number(rng, digits),))
+    if family == "sorting":
+        count = rng.randint(3, 5)
+        return Problem(family, variant, tuple(_number(rng) for _ in range(count)))
+    if family == "multiplication":
+        return Problem(family, variant, (rng.randint(0, 9), rng.randint(0, 9)))
+    if family == "multistep":
+        numbers = tuple(rng.randint(0, 9) for _ in range(3))
+        return Problem(family, variant, numbers, (rng.choice("+-"), rng.choice("+-")))
+    if family == "out_of_scope":
+        return Problem(family, variant)
+    raise ValueError(f"unknown family {family!r}")
