@@ -19,14 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 
 from engine import tokenizer
 from engine.answer import final_answer
 from engine.decoding import Sampling, make_generator, pad_batch, pick
 from engine.errors import EngineBusy, EngineClosed, EngineError, GenerationFailed
-from engine.model import Memory, Seq2Seq
+from engine.model import DecoderState, Memory, Seq2Seq
 from engine.results import Completion, Options, Timings, TokenEvent
 from engine.tokenizer import BOS_ID, EOS_ID, Vocab
 
@@ -80,7 +79,9 @@ class BatchDecoder:
         self._closing = False
         self._stop = False
         self._rows: list[_Row] = []
-        self._values = self._mask = self._state = self._prev = torch.empty(0)
+        self._memory: Memory | None = None  # the running batch, one row per _Row
+        self._state: DecoderState | None = None
+        self._prev = torch.empty(0, 1, dtype=torch.long)  # last token of each row
         self._outbox: dict[asyncio.AbstractEventLoop, list[tuple[Request, Event]]] = defaultdict(
             list
         )
@@ -177,30 +178,23 @@ class BatchDecoder:
             return
         self._append([request], memory)
 
-    def _encode(self, sources: list[list[int]]) -> Memory:
+    def _encode(self, sources: list[list[int]]) -> tuple[Memory, DecoderState]:
         src, lengths = pad_batch(sources)
         return self.model.encode(src, lengths)
 
-    def _append(self, requests: list[Request], memory: Memory) -> None:
+    def _append(self, requests: list[Request], encoded: tuple[Memory, DecoderState]) -> None:
         now = time.perf_counter()
         for request in requests:
-            sampling = Sampling(
-                request.options.temperature, request.options.top_k, request.options.seed
-            )
+            options = request.options
+            sampling = Sampling(options.temperature, options.top_k, options.seed)
             self._rows.append(_Row(request, make_generator(sampling), now))
+        memory, state = encoded
         prev = torch.full((len(requests), 1), BOS_ID, dtype=torch.long)
-        if self._values.numel() == 0:
-            self._values, self._mask, self._state, self._prev = (
-                memory.values,
-                memory.mask,
-                memory.state,
-                prev,
-            )
+        if self._memory is None or self._state is None:
+            self._memory, self._state, self._prev = memory, state, prev
             return
-        width = max(self._values.size(1), memory.values.size(1))
-        self._values = torch.cat([_pad_to(self._values, width), _pad_to(memory.values, width)])
-        self._mask = torch.cat([_pad_to(self._mask, width), _pad_to(memory.mask, width)])
-        self._state = torch.cat([self._state, memory.state], dim=1)
+        self._memory = self._memory.concat(memory)
+        self._state = self._state.concat(state)
         self._prev = torch.cat([self._prev, prev])
 
     def _keep(self, keep: list[int]) -> None:
@@ -208,13 +202,13 @@ class BatchDecoder:
         if len(keep) == len(self._rows):
             return
         self._rows = [self._rows[i] for i in keep]
-        if not keep:
-            self._values = self._mask = self._state = self._prev = torch.empty(0)
+        if not keep or self._memory is None or self._state is None:
+            self._memory, self._state = None, None
+            self._prev = torch.empty(0, 1, dtype=torch.long)
             return
         index = torch.tensor(keep)
-        self._values = self._values.index_select(0, index)
-        self._mask = self._mask.index_select(0, index)
-        self._state = self._state.index_select(1, index)
+        self._memory = self._memory.select(index)
+        self._state = self._state.select(index).compact()
         self._prev = self._prev.index_select(0, index)
 
     def _drop_cancelled(self) -> None:
@@ -226,34 +220,41 @@ class BatchDecoder:
                 keep.append(i)
         self._keep(keep)
 
-    def _decode(self, rows: slice) -> tuple[Tensor, Tensor, Tensor]:
-        memory = Memory(self._values[rows], self._mask[rows], self._state[:, rows])
-        logits, weights, state = self.model.decode(self._prev[rows], memory, self._state[:, rows])
+    def _decode(self, index: Tensor | None) -> tuple[Tensor, Tensor, DecoderState]:
+        """One decoding step for the rows at ``index`` (None: every row)."""
+        assert self._memory is not None and self._state is not None
+        memory, state, prev = self._memory, self._state, self._prev
+        if index is not None:
+            memory, state, prev = memory.select(index), state.select(index), prev[index]
+        logits, weights, state = self.model.decode(prev, memory, state)
         return logits[:, -1], weights[:, -1], state
 
-    def _decode_isolating(self) -> tuple[Tensor, Tensor, Tensor]:
+    def _decode_isolating(self) -> tuple[Tensor, Tensor, DecoderState | None]:
         """Decode the batch; if that fails, decode row by row and fail only rows that break."""
         try:
-            return self._decode(slice(None))
+            return self._decode(None)
         except Exception:
             log.exception("a batched decoding step failed; isolating the failing request")
         outputs, keep = [], []
         for i, row in enumerate(self._rows):
             try:
-                outputs.append(self._decode(slice(i, i + 1)))
+                outputs.append(self._decode(torch.tensor([i])))
                 keep.append(i)
             except Exception:
                 log.exception("decoding failed for one request")
                 self._finish_error(row.request, GenerationFailed())
         self._keep(keep)
-        if not keep:
-            return torch.empty(0), torch.empty(0), torch.empty(0)
-        logits, weights, states = zip(*outputs, strict=False)
-        return torch.cat(logits), torch.cat(weights), torch.cat(states, dim=1)
+        if not outputs:
+            return torch.empty(0), torch.empty(0), None
+        logits, weights, states = zip(*outputs, strict=True)
+        state = states[0]
+        for other in states[1:]:
+            state = state.concat(other)
+        return torch.cat(logits), torch.cat(weights), state
 
     def _step(self) -> None:
         logits, weights, state = self._decode_isolating()
-        if not self._rows:
+        if not self._rows or state is None:
             return
         self.steps += 1
         samplings = [
@@ -346,11 +347,3 @@ def _deliver(items: list[tuple[Request, Event]]) -> None:
         if not request.cancelled:
             request.deliver(event)
 
-
-def _pad_to(t: Tensor, width: int) -> Tensor:
-    """Right-pad dim 1 of ``t`` with zeros (False for masks) to ``width``."""
-    extra = width - t.size(1)
-    if extra == 0:
-        return t
-    pad = (0, 0, 0, extra) if t.dim() == 3 else (0, extra)
-    return F.pad(t, pad)

@@ -83,8 +83,7 @@ def generate(
 ) -> list[Generation]:
     """Decode every source to <eos> or ``max_tokens``."""
     src, lengths = pad_batch(sources)
-    memory = model.encode(src, lengths)
-    state = memory.state
+    memory, state = model.encode(src, lengths)
     prev = torch.full((len(sources), 1), BOS_ID, dtype=torch.long)
     samplings = [sampling] * len(sources)
     generators = [make_generator(sampling) for _ in sources]

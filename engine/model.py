@@ -1,15 +1,24 @@
-"""The network: a bidirectional GRU encoder, a GRU decoder and Luong-style attention.
+"""The network: a bidirectional GRU encoder, a GRU decoder, and two kinds of attention.
 
-The decoder GRU reads only the previous output token; attention is computed from its output
-afterwards (no input feeding). That keeps teacher-forced training to ONE GRU call over the
-whole target, and lets generation reuse the very same :meth:`Seq2Seq.decode` one step at a time.
+- Encoder attention (Luong's "general" score) lets each output step look at the prompt:
+  that is how operands are copied and how the question is read.
+- History attention lets each output step look back at what the decoder already wrote:
+  that is how the final answer gathers the digits worked out step by step in the chain of
+  thought, and how a step reads the two digits it is about to combine.
+
+The decoder GRU reads only the previous output token; both attentions are computed from its
+output afterwards (no input feeding). Teacher-forced training is therefore ONE GRU call over
+the whole target, and generation reuses the very same :meth:`Seq2Seq.decode` one step at a
+time, carrying a :class:`DecoderState`.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
@@ -21,6 +30,8 @@ class ModelConfig:
     embed: int = 64
     hidden: int = 256  # decoder width; each encoder direction is half of it
     layers: int = 1  # decoder GRU layers
+    heads: int = 2  # history-attention heads
+    head_dim: int = 32
 
     def to_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -28,28 +39,100 @@ class ModelConfig:
 
 @dataclass
 class Memory:
-    """What the encoder hands the decoder: attention keys/values, their mask, the first state."""
+    """What the encoder hands the decoder: attention values and where real tokens are."""
 
     values: Tensor  # (batch, src_len, hidden)
-    mask: Tensor  # (batch, src_len) True where a real token is
-    state: Tensor  # (layers, batch, hidden)
+    mask: Tensor  # (batch, src_len) True at real tokens
+
+    def select(self, index: Tensor) -> Memory:
+        return Memory(self.values.index_select(0, index), self.mask.index_select(0, index))
+
+    def concat(self, other: Memory) -> Memory:
+        """Rows of ``self`` then rows of ``other``; shorter prompts are padded and masked."""
+        width = max(self.mask.size(1), other.mask.size(1))
+        a, b = self._padded(width), other._padded(width)
+        return Memory(torch.cat([a.values, b.values]), torch.cat([a.mask, b.mask]))
+
+    def _padded(self, width: int) -> Memory:
+        extra = width - self.mask.size(1)
+        if extra == 0:
+            return self
+        return Memory(F.pad(self.values, (0, 0, 0, extra)), F.pad(self.mask, (0, extra)))
+
+
+@dataclass
+class DecoderState:
+    """The GRU state plus keys/values of every step written so far (the history)."""
+
+    hidden: Tensor  # (layers, batch, hidden)
+    keys: Tensor  # (batch, heads, steps, head_dim)
+    values: Tensor  # (batch, heads, steps, head_dim)
+    mask: Tensor  # (batch, steps) True at real steps
+
+    def select(self, index: Tensor) -> DecoderState:
+        """The rows at ``index``."""
+        return DecoderState(
+            self.hidden.index_select(1, index),
+            self.keys.index_select(0, index),
+            self.values.index_select(0, index),
+            self.mask.index_select(0, index),
+        )
+
+    def compact(self) -> DecoderState:
+        """Drop history columns no row uses any more (rows that left took them along)."""
+        live = self.mask.any(dim=0)
+        if bool(live.all()):
+            return self
+        index = live.nonzero().squeeze(1)
+        return DecoderState(
+            self.hidden,
+            self.keys.index_select(2, index),
+            self.values.index_select(2, index),
+            self.mask.index_select(1, index),
+        )
+
+    def concat(self, other: DecoderState) -> DecoderState:
+        """Rows of ``self`` then rows of ``other``; shorter histories are padded and masked."""
+        steps = max(self.mask.size(1), other.mask.size(1))
+        a, b = self._padded(steps), other._padded(steps)
+        return DecoderState(
+            torch.cat([a.hidden, b.hidden], dim=1),
+            torch.cat([a.keys, b.keys]),
+            torch.cat([a.values, b.values]),
+            torch.cat([a.mask, b.mask]),
+        )
+
+    def _padded(self, steps: int) -> DecoderState:
+        extra = steps - self.mask.size(1)
+        if extra == 0:
+            return self
+        return DecoderState(
+            self.hidden,
+            F.pad(self.keys, (0, 0, 0, extra)),
+            F.pad(self.values, (0, 0, 0, extra)),
+            F.pad(self.mask, (0, extra)),
+        )
 
 
 class Seq2Seq(nn.Module):
     def __init__(self, cfg: ModelConfig) -> None:
         super().__init__()
         self.cfg = cfg
-        h = cfg.hidden
-        self.src_embed = nn.Embedding(cfg.src_vocab, cfg.embed, padding_idx=0)
-        self.encoder = nn.GRU(cfg.embed, h // 2, batch_first=True, bidirectional=True)
+        h, e, hd = cfg.hidden, cfg.embed, cfg.heads * cfg.head_dim
+        self.src_embed = nn.Embedding(cfg.src_vocab, e, padding_idx=0)
+        self.encoder = nn.GRU(e, h // 2, batch_first=True, bidirectional=True)
         self.bridge = nn.Linear(h, cfg.layers * h)
-        self.tgt_embed = nn.Embedding(cfg.tgt_vocab, cfg.embed, padding_idx=0)
-        self.decoder = nn.GRU(cfg.embed, h, num_layers=cfg.layers, batch_first=True)
-        self.attn = nn.Linear(h, h, bias=False)  # "general" score: q^T W k
-        self.combine = nn.Linear(2 * h, h)
+        self.tgt_embed = nn.Embedding(cfg.tgt_vocab, e, padding_idx=0)
+        self.decoder = nn.GRU(e, h, num_layers=cfg.layers, batch_first=True)
+        self.attn = nn.Linear(h, h, bias=False)  # encoder attention score q^T W k
+        self.hist_q = nn.Linear(h, hd, bias=False)
+        self.hist_kv = nn.Linear(h + e, 2 * hd, bias=False)
+        self.combine = nn.Linear(2 * h + hd, h)
         self.readout = nn.Linear(h, cfg.tgt_vocab)
 
-    def encode(self, src: Tensor, lengths: Tensor) -> Memory:
+    # --- encoder ----------------------------------------------------------------------------
+
+    def encode(self, src: Tensor, lengths: Tensor) -> tuple[Memory, DecoderState]:
         """Encode padded ``src`` (batch, src_len); padding never influences the result."""
         packed = pack_padded_sequence(
             self.src_embed(src), lengths.cpu(), batch_first=True, enforce_sorted=False
@@ -57,29 +140,67 @@ class Seq2Seq(nn.Module):
         out, last = self.encoder(packed)
         values, _ = pad_packed_sequence(out, batch_first=True, total_length=src.size(1))
         summary = torch.cat([last[0], last[1]], dim=-1)  # final forward and backward states
-        state = torch.tanh(self.bridge(summary))
-        state = state.view(-1, self.cfg.layers, self.cfg.hidden).transpose(0, 1).contiguous()
-        return Memory(values, src != 0, state)
+        hidden = torch.tanh(self.bridge(summary))
+        hidden = hidden.view(-1, self.cfg.layers, self.cfg.hidden).transpose(0, 1).contiguous()
+        return Memory(values, src != 0), self._empty_state(hidden)
+
+    def _empty_state(self, hidden: Tensor) -> DecoderState:
+        batch = hidden.size(1)
+        empty = hidden.new_zeros(batch, self.cfg.heads, 0, self.cfg.head_dim)
+        return DecoderState(hidden, empty, empty, torch.zeros(batch, 0, dtype=torch.bool))
+
+    # --- decoder ----------------------------------------------------------------------------
 
     def decode(
-        self, tgt_in: Tensor, memory: Memory, state: Tensor
-    ) -> tuple[Tensor, Tensor, Tensor]:
-        """Run the decoder over ``tgt_in`` (batch, steps) from ``state``.
+        self, tgt_in: Tensor, memory: Memory, state: DecoderState
+    ) -> tuple[Tensor, Tensor, DecoderState]:
+        """Run the decoder over ``tgt_in`` (batch, steps) after the history in ``state``.
 
-        Returns logits (batch, steps, vocab), attention (batch, steps, src_len) and the new state.
+        Returns logits (batch, steps, vocab), encoder attention (batch, steps, src_len) and the
+        state after the last step.
         """
-        out, state = self.decoder(self.tgt_embed(tgt_in), state)
+        emb = self.tgt_embed(tgt_in)
+        out, hidden = self.decoder(emb, state.hidden)
+        context, weights = self._encoder_attention(out, memory)
+        history, state = self._history_attention(out, emb, state, hidden)
+        features = torch.tanh(self.combine(torch.cat([out, context, history], dim=-1)))
+        return self.readout(features), weights, state
+
+    def _encoder_attention(self, out: Tensor, memory: Memory) -> tuple[Tensor, Tensor]:
         scores = self.attn(out) @ memory.values.transpose(1, 2)
         scores = scores.masked_fill(~memory.mask.unsqueeze(1), float("-inf"))
         weights = scores.softmax(dim=-1)
-        context = weights @ memory.values
-        logits = self.readout(torch.tanh(self.combine(torch.cat([out, context], dim=-1))))
-        return logits, weights, state
+        return weights @ memory.values, weights
+
+    def _history_attention(
+        self, out: Tensor, emb: Tensor, state: DecoderState, hidden: Tensor
+    ) -> tuple[Tensor, DecoderState]:
+        """Causal multi-head attention over every step so far (earlier calls included).
+
+        A step's key and value come from its GRU output and its input token, i.e. the token
+        written one step before: attending to a step reads back what was written.
+        """
+        batch, steps, _ = out.shape
+        heads, dim = self.cfg.heads, self.cfg.head_dim
+        kv = self.hist_kv(torch.cat([out, emb], dim=-1))
+        kv = kv.view(batch, steps, 2, heads, dim).permute(2, 0, 3, 1, 4)
+        keys = torch.cat([state.keys, kv[0]], dim=2)
+        values = torch.cat([state.values, kv[1]], dim=2)
+        past = state.mask.size(1)
+        mask = torch.cat([state.mask, torch.ones(batch, steps, dtype=torch.bool)], dim=1)
+        causal = torch.ones(steps, past + steps, dtype=torch.bool).tril(diagonal=past)
+        allowed = causal.unsqueeze(0) & mask.unsqueeze(1)  # (batch, steps, past + steps)
+        q = self.hist_q(out).view(batch, steps, heads, dim).transpose(1, 2)
+        scores = (q @ keys.transpose(2, 3)) / math.sqrt(dim)
+        scores = scores.masked_fill(~allowed.unsqueeze(1), float("-inf"))
+        mixed = scores.softmax(dim=-1) @ values  # (batch, heads, steps, dim)
+        history = mixed.transpose(1, 2).reshape(batch, steps, heads * dim)
+        return history, DecoderState(hidden, keys, values, mask)
 
     def forward(self, src: Tensor, lengths: Tensor, tgt_in: Tensor) -> Tensor:
         """Teacher-forced logits for training."""
-        memory = self.encode(src, lengths)
-        logits, _, _ = self.decode(tgt_in, memory, memory.state)
+        memory, state = self.encode(src, lengths)
+        logits, _, _ = self.decode(tgt_in, memory, state)
         return logits
 
     def num_parameters(self) -> int:

@@ -39,6 +39,17 @@ class Recipe:
 
 DEFAULT = Recipe()
 
+# The seed's tasks only (one-digit numbers) plus declining: trains in about a minute.
+# Front-end tests use it as a real, small engine.
+SMALL = Recipe(
+    train=TrainConfig(
+        families=("addition", "subtraction", "parity", "ordering", "successor", "out_of_scope"),
+        seed_range=True,
+        max_steps=3000,
+        eval_every=250,
+    )
+)
+
 # A quick model for tests of the plumbing around the model (not of its accuracy).
 TINY = Recipe(
     embed=16,

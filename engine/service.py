@@ -25,6 +25,7 @@ from engine.errors import EngineClosed, EngineError, EngineNotReady, InvalidRequ
 from engine.recipe import DEFAULT, Recipe
 from engine.results import Completion, Inspection, Options, TokenEvent
 from engine.settings import Settings
+from engine.traffic import RequestRecord, Traffic
 from engine.train import Progress
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ class Engine:
         self._decoder: BatchDecoder | None = None
         self._ready = threading.Event()
         self._startup: threading.Thread | None = None
+        self.traffic = Traffic()  # every request from every front-end, as it finishes
 
     # --- life cycle -------------------------------------------------------------------------
 
@@ -181,23 +183,32 @@ class Engine:
 
     # --- generation -------------------------------------------------------------------------
 
-    async def complete(self, prompt: str, options: Options | None = None) -> Completion:
-        """Generate the whole completion for ``prompt``."""
-        return await self._final(prompt, options, attention=False)
+    async def complete(
+        self, prompt: str, options: Options | None = None, *, source: str = ""
+    ) -> Completion:
+        """Generate the whole completion for ``prompt``.
+
+        ``source`` names the front-end asking ("api", "discord", "tui"), for :attr:`traffic`.
+        """
+        return await self._final(prompt, options, source, attention=False)
 
     async def stream(
-        self, prompt: str, options: Options | None = None
+        self, prompt: str, options: Options | None = None, *, source: str = ""
     ) -> AsyncIterator[TokenEvent | Completion]:
         """Yield a TokenEvent per generated token, then the Completion.
 
         Leaving the loop early (or cancelling the task) frees the request's batch slot.
         """
-        async for event in self._run(prompt, options or Options(), stream=True, attention=False):
-            yield event
+        events = self._run(prompt, options or Options(), source, stream=True, attention=False)
+        async with contextlib.aclosing(events):
+            async for event in events:
+                yield event
 
-    async def inspect(self, prompt: str, options: Options | None = None) -> Inspection:
+    async def inspect(
+        self, prompt: str, options: Options | None = None, *, source: str = ""
+    ) -> Inspection:
         """Complete ``prompt`` and return what the model attended to and how sure it was."""
-        completion = await self._final(prompt, options, attention=True)
+        completion = await self._final(prompt, options, source, attention=True)
         known = self._require_checkpoint().src_vocab
         return Inspection(
             input_tokens=completion.input_tokens,
@@ -208,8 +219,10 @@ class Engine:
             completion=completion,
         )
 
-    async def _final(self, prompt: str, options: Options | None, attention: bool) -> Completion:
-        events = self._run(prompt, options or Options(), stream=False, attention=attention)
+    async def _final(
+        self, prompt: str, options: Options | None, source: str, attention: bool
+    ) -> Completion:
+        events = self._run(prompt, options or Options(), source, stream=False, attention=attention)
         async with contextlib.aclosing(events):
             async for event in events:
                 if isinstance(event, Completion):
@@ -245,7 +258,7 @@ class Engine:
         return self._checkpoint
 
     async def _run(
-        self, prompt: str, options: Options, *, stream: bool, attention: bool
+        self, prompt: str, options: Options, source: str, *, stream: bool, attention: bool
     ) -> AsyncIterator[Event]:
         tokens = self.tokenize(prompt)
         decoder = self._decoder
@@ -265,13 +278,19 @@ class Engine:
             attention=attention,
         )
         decoder.submit(request)
+        completion: Completion | None = None
+        outcome = "cancelled"
         try:
             while True:
                 event = await queue.get()
                 if isinstance(event, EngineError):
+                    outcome = str(event)
                     raise event
-                yield event
                 if isinstance(event, Completion):
+                    completion, outcome = event, "ok"
+                yield event
+                if completion is not None:
                     return
         finally:
             request.cancel()  # no-op once finished; frees the slot if the client left early
+            self.traffic.record(RequestRecord(source, prompt, completion, outcome, time.time()))
