@@ -27,10 +27,10 @@ from engine.tokenizer import BOS_ID, EOS_ID, PAD_ID, Vocab
 @dataclass(frozen=True)
 class TrainConfig:
     seed: int = 0
-    batch_size: int = 256
+    batch_size: int = 32
     max_steps: int = 4000
     lr: float = 3e-3
-    clip: float = 1.0
+    clip: float = 5.0
     eval_every: int = 250
     eval_per_family: int = 100
     families: tuple[str, ...] = ()  # empty = every family, as mixed by data.MIX
