@@ -281,7 +281,7 @@ TEMPLATES: dict[str, Templates] = {
             "(next|prev) one [~moreless] than {a} is what?",
         ),
         heldout=(
-            "(next|prev) what [number] [~follows] {a}?",
+            "(next|prev) what is the [number] that [~follows] {a}?",
             "(next|prev) tell me the [number] that comes [~side] {a}",
             "(next|prev) which [number] is one [~moreless] than {a}?",
             "(next|prev) counting [~updown] from {a}, what comes next?",
