@@ -81,12 +81,24 @@ class Batches:
         self.src_vocab, self.tgt_vocab = src_vocab, tgt_vocab
         self.rng = random.Random(cfg.seed + 1)
         self.protected = data.protected_tokens()
+        families = cfg.families or tuple(data.MIX)
+        self.weights = {f: data.MIX[f] for f in families}
         self.stream = self._examples()
+
+    def focus(self, report: EvalReport) -> None:
+        """Draw families in proportion to how much they still get wrong.
+
+        Every family keeps a floor share so nothing learned is forgotten; a family the model
+        fails often is drawn up to eleven times as often as one it has mastered.
+        """
+        for family in self.weights:
+            error = 1.0 - report.accuracy(family)
+            self.weights[family] = data.MIX[family] * (0.1 + error)
 
     def _examples(self) -> Iterator[data.Example]:
         rng = random.Random(self.cfg.seed)
         while True:
-            family = rng.choice(self.cfg.families) if self.cfg.families else None
+            family = rng.choices(list(self.weights), weights=list(self.weights.values()))[0]
             yield data.sample_example(rng, data.TRAIN, family, self.cfg.seed_range)
 
     def _pairs(self, n: int) -> list[tuple[list[int], list[int]]]:
@@ -147,7 +159,8 @@ def train(
     report = EvalReport([])
     smoothed = 0.0
     step = 0
-    batches = iter(Batches(cfg, src_vocab, tgt_vocab))
+    stream = Batches(cfg, src_vocab, tgt_vocab)
+    batches = iter(stream)
     while step < cfg.max_steps:
         model.train()
         src, lengths, tgt_in, tgt_out = next(batches)
@@ -164,6 +177,7 @@ def train(
         if step % cfg.eval_every == 0 or step == cfg.max_steps:
             model.eval()
             report = evaluate(model, src_vocab, tgt_vocab, eval_examples)
+            stream.focus(report)
             progress.report = report
             history.append(progress)
         if on_progress is not None:
