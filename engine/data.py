@@ -16,7 +16,7 @@ from engine import phrasings, tasks, tokenizer
 from engine.phrasings import OPERATOR_VERBS, OPERATOR_WORDS, POLAR, SYNONYMS
 from engine.tokenizer import UNK, Vocab
 
-DATA_VERSION = "1"
+DATA_VERSION = "2"
 TRAIN, HELDOUT = "train", "heldout"
 
 # How often each family is drawn in training: harder families get more examples.

@@ -152,22 +152,37 @@ def _parity(p: Problem) -> tuple[str, str]:
 
 def _ordering(p: Problem) -> tuple[str, str]:
     a, b = p.numbers
-    head = f"compare {a} and {b}:"
-    if a == b:
-        answer = str(a) if p.variant in ("max", "min") else "no"
-        return f"{head} they are equal.", answer
     big, small = max(a, b), min(a, b)
-    if p.variant in ("max", "is_greater"):
-        step = f"{head} {big} is larger."
+    if a == b:
+        verdict = "they are equal."
+    elif p.variant in ("max", "is_greater"):
+        verdict = f"{big} is larger."
     else:
-        step = f"{head} {small} is smaller."
+        verdict = f"{small} is smaller."
     answer = {
         "max": str(big),
         "min": str(small),
         "is_greater": "yes" if a > b else "no",
         "is_less": "yes" if a < b else "no",
     }[p.variant]
-    return step, answer
+    return f"compare {a} and {b}: {_comparison(a, b)}{verdict}", answer
+
+
+def _comparison(a: int, b: int) -> str:
+    """Why one number is larger: more digits, or the first digit where they differ."""
+    if a <= 9 and b <= 9:
+        return ""
+    da, db = str(a), str(b)
+    if len(da) != len(db):
+        unit = "digit" if len(da) == 1 else "digits"
+        return f"{a} has {len(da)} {unit} and {b} has {len(db)}, so "
+    steps = []
+    for i, (x, y) in enumerate(zip(da, db, strict=True)):
+        relation = "=" if x == y else ("<" if x < y else ">")
+        steps.append(f"{_PLACES[len(da) - 1 - i]} {x} {relation} {y}")
+        if x != y:
+            break
+    return ", ".join(steps) + ", so "
 
 
 def _sorting(p: Problem) -> tuple[str, str]:
