@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.progress import training_bar
+from cli.serve import add_parser as add_serve_parser
 from engine import data
 from engine.cache import Loaded, load_or_train
 from engine.errors import EngineError
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer one prompt")
     ask.add_argument("prompt")
     ask.set_defaults(run=cmd_ask)
+    add_serve_parser(sub)
     return parser
 
 
