@@ -13,6 +13,7 @@ from rich.table import Table
 
 from cli.progress import training_bar
 from cli.serve import add_parser as add_serve_parser
+from cli.tui import add_parser as add_tui_parser
 from engine import data
 from engine.cache import Loaded, load_or_train
 from engine.errors import EngineError
@@ -91,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("prompt")
     ask.set_defaults(run=cmd_ask)
     add_serve_parser(sub)
+    add_tui_parser(sub)
     return parser
 
 

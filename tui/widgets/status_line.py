@@ -1,0 +1,55 @@
+"""The status line: model state, size, checkpoint and accuracy, settings, and traffic."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from engine.results import Options
+from engine.service import Info, Status
+from engine.traffic import Traffic
+
+
+def count(n: int) -> str:
+    """1234567 -> "1.2M", 12345 -> "12k"."""
+    if n >= 1_000_000:
+        return f"{n / 1e6:.1f}M"
+    return f"{n / 1e3:.0f}k" if n >= 1000 else str(n)
+
+
+def describe_model(info: Info) -> str:
+    """e.g. "1.2M params · model 503663750a · seed accuracy 100%"."""
+    parts = [f"{count(info.parameters)} params", f"model {info.checkpoint[:10]}"]
+    if "seed" in info.accuracy:
+        parts.append(f"seed accuracy {info.accuracy['seed']:.0%}")
+    return " · ".join(parts)
+
+
+def describe_options(options: Options) -> str:
+    sampling = "greedy" if options.temperature == 0 else f"temp {options.temperature:g}"
+    if options.temperature and options.top_k:
+        sampling += f" top-k {options.top_k}"
+    return f"{sampling} · max {options.max_tokens}"
+
+
+def describe_traffic(traffic: Traffic) -> str:
+    """e.g. "0.4 req/s · api 12 · discord 3 · tui 2"."""
+    by_source = sorted(traffic.by_source.items())
+    counts = " · ".join(f"{source or 'other'} {n}" for source, n in by_source)
+    return " · ".join(part for part in (f"{traffic.rate():.1f} req/s", counts) if part)
+
+
+class StatusLine(Static):
+    """Redrawn by the chat screen whenever something it shows may have changed."""
+
+    def show(self, status: Status, info: Info | None, options: Options, traffic: Traffic | None):
+        """``traffic`` is given only while other front-ends are served from this process."""
+        if status.ready and info is not None:
+            head = Content.from_markup("[b $text-success]●[/] ready")
+            parts = [describe_model(info), describe_options(options)]
+        else:
+            head = Content.from_markup("[b $text-warning]●[/] $state", state=status.state)
+            parts = [status.message]
+        if traffic is not None:
+            parts.append(describe_traffic(traffic))
+        self.update(Content.assemble(head, " · ", " · ".join(parts)))
