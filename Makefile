@@ -16,13 +16,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: setup
+run: setup ui
 	$(BIN)/mini-reasoner ask "what's 347 + 235?"
 
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/mini-reasoner train
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory ui-test
 
 lint: setup
 	$(BIN)/ruff check .
@@ -30,6 +31,31 @@ lint: setup
 
 bench: setup
 	$(BIN)/python -m bench.training
+
+# The web UI (frontend/): built when Node is present, so the server serves it on its own port.
+NODE_OK := $(shell command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && echo yes)
+UI_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.js -type f 2>/dev/null)
+
+.PHONY: ui ui-test
+
+ifeq ($(NODE_OK),yes)
+ui: frontend/dist/index.html
+
+ui-test: frontend/node_modules/.installed
+	cd frontend && npm test
+	cd frontend && npm run test:e2e
+else
+ui ui-test:
+	@echo "Node.js 20+ with npm not found: skipping the web UI (the API still runs)."
+	@echo "Install Node.js, then 'make ui' builds it (README: Web UI)."
+endif
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+frontend/dist/index.html: frontend/node_modules/.installed $(UI_SRC)
+	cd frontend && npm run build
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
