@@ -42,6 +42,7 @@ ifeq ($(NODE_OK),yes)
 ui: frontend/dist/index.html
 
 ui-test: frontend/node_modules/.installed
+	cd frontend && npm run lint
 	cd frontend && npm test
 	cd frontend && npm run test:e2e
 else

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 
 const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test-output');
-const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (page, name) =>
+  page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
 test.beforeEach(async ({ page }) => {
   await page.goto(process.env.E2E_BASE_URL);
@@ -45,7 +46,10 @@ test('streams an answer token by token, highlights it, and shows the heat map', 
   await expect(header.filter({ hasText: /^3$/ })).toHaveCount(1);
   await expect(table.getByRole('row')).toHaveCount(tokens.length + 1);
   await expect(answer.getByText(/Lowest confidence:/)).toBeVisible();
-  await table.getByRole('row').nth(tokens.length - 1).hover();
+  await table
+    .getByRole('row')
+    .nth(tokens.length - 1)
+    .hover();
   await expect(answer.locator('.focus-strip')).toContainText('the model looked most at');
   await shot(page, 'e2e-answer-and-heatmap');
 

@@ -39,12 +39,15 @@ export default function App() {
   const promptRef = useRef(null);
 
   const { active } = chats;
+  // A rejected prompt (422) comes back to the box so nothing typed is lost.
+  const giveBack = useCallback((prompt) => setDraft((current) => current || prompt), []);
   const chat = useChat({
     conversation: active,
     addMessages: chats.addMessages,
     updateMessage: chats.updateMessage,
     requestOptions: settings.requestOptions,
     onTrouble: server.refresh,
+    onRejected: giveBack,
   });
 
   const ready = server.phase === 'ready';
@@ -75,15 +78,6 @@ export default function App() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [running, stop]);
-
-  // A rejected prompt (422) comes back to the box so nothing typed is lost.
-  const last = active?.messages.at(-1);
-  const rejected = last?.status === 'error' && last.error?.kind === 'invalid' ? last : null;
-  const rejectedId = rejected?.id;
-  const rejectedPrompt = rejected?.prompt;
-  useEffect(() => {
-    if (rejectedId) setDraft((current) => current || rejectedPrompt);
-  }, [rejectedId, rejectedPrompt]);
 
   const closeSidebarThen = (action) => (arg) => {
     if (running) stop();

@@ -27,7 +27,9 @@ describe('apiUrl', () => {
 
 describe('absoluteUrl', () => {
   it('resolves a same-origin path against the page', () => {
-    expect(absoluteUrl('/api/info', 'http://localhost:5173')).toBe('http://localhost:5173/api/info');
+    expect(absoluteUrl('/api/info', 'http://localhost:5173')).toBe(
+      'http://localhost:5173/api/info',
+    );
     expect(absoluteUrl('https://x.example/api/info', 'http://localhost:5173')).toBe(
       'https://x.example/api/info',
     );

@@ -4,7 +4,22 @@ import { describe, expect, it } from 'vitest';
 import App from '../src/App.jsx';
 import { controlledStream, installFakeServer, json, streamReply } from './fakeServer.js';
 
-const SEVEN = ['first', ', compute', ' 3', ' +', ' 4', ' =', ' 7', '.', ' therefore', ' the', ' answer', ' is', ' 7', '.'];
+const SEVEN = [
+  'first',
+  ', compute',
+  ' 3',
+  ' +',
+  ' 4',
+  ' =',
+  ' 7',
+  '.',
+  ' therefore',
+  ' the',
+  ' answer',
+  ' is',
+  ' 7',
+  '.',
+];
 
 async function renderReady() {
   const user = userEvent.setup();

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, fetchInfo, inspect, streamCompletion } from '../src/api/client.js';
-import { READY_INFO, controlledStream, installFakeServer, json, streamReply } from './fakeServer.js';
+import {
+  READY_INFO,
+  controlledStream,
+  installFakeServer,
+  json,
+  streamReply,
+} from './fakeServer.js';
 
 async function collect(iterable) {
   const out = [];
@@ -47,7 +53,10 @@ describe('streamCompletion', () => {
     });
     const error = await failure(collect(streamCompletion({ prompt: 'x' })));
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ kind: 'server', message: 'the model failed to generate a completion' });
+    expect(error).toMatchObject({
+      kind: 'server',
+      message: 'the model failed to generate a completion',
+    });
   });
 
   it('reports a stream that ends before done', async () => {
@@ -101,8 +110,7 @@ describe('errors', () => {
 
   it('500 is a server error with the generic detail', async () => {
     installFakeServer({
-      'POST /api/inspect': () =>
-        json({ detail: 'the model failed to generate a completion' }, 500),
+      'POST /api/inspect': () => json({ detail: 'the model failed to generate a completion' }, 500),
     });
     expect(await failure(inspect({ prompt: 'x' }))).toMatchObject({
       kind: 'server',

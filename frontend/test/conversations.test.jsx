@@ -12,9 +12,7 @@ async function ask(user, text) {
   const box = screen.getByRole('textbox', { name: 'Your question' });
   await waitFor(() => expect(box).toBeEnabled());
   await user.type(box, `${text}{Enter}`);
-  await waitFor(() =>
-    expect(screen.getByRole('button', { name: 'Send' })).toBeInTheDocument(),
-  );
+  await waitFor(() => expect(screen.getByRole('button', { name: 'Send' })).toBeInTheDocument());
 }
 
 function conversationList() {
@@ -77,7 +75,15 @@ describe('conversations', () => {
             title: 'What is 3 plus 4?',
             messages: [
               { id: 'u1', role: 'user', text: 'What is 3 plus 4?' },
-              { id: 'a1', role: 'assistant', prompt: 'What is 3 plus 4?', options: {}, text: 'first', status: 'streaming', tokenCount: 1 },
+              {
+                id: 'a1',
+                role: 'assistant',
+                prompt: 'What is 3 plus 4?',
+                options: {},
+                text: 'first',
+                status: 'streaming',
+                tokenCount: 1,
+              },
             ],
           },
         ],

@@ -89,8 +89,9 @@ export function controlledStream(signal) {
 /** A complete SSE reply for `tokens` in one body. */
 export function streamReply(tokens, answer) {
   const text =
-    tokens.map((t, index) => frame('token', { index, token: t.trim(), text: t, prob: 0.9 })).join('') +
-    frame('done', donePayload(tokens, answer));
+    tokens
+      .map((t, index) => frame('token', { index, token: t.trim(), text: t, prob: 0.9 }))
+      .join('') + frame('done', donePayload(tokens, answer));
   return new Response(text, { headers: { 'Content-Type': 'text/event-stream' } });
 }
 

@@ -4,15 +4,25 @@ import { describe, expect, it } from 'vitest';
 import App from '../src/App.jsx';
 import { installFakeServer, json, streamReply } from './fakeServer.js';
 
-const TOKENS = ['first', ',', ' compute', ' 7', '.', ' therefore', ' the', ' answer', ' is', ' 7', '.'];
+const TOKENS = [
+  'first',
+  ',',
+  ' compute',
+  ' 7',
+  '.',
+  ' therefore',
+  ' the',
+  ' answer',
+  ' is',
+  ' 7',
+  '.',
+];
 const INPUT = ['what', 'is', '3', 'plus', '4', 'please', 'zorp', '?'];
 const KNOWN = [true, true, true, true, true, true, false, true];
 
 /** Row i looks mostly at input column (i % 8), the rest spread evenly; rows sum to 1. */
 function attention() {
-  return TOKENS.map((_, i) =>
-    INPUT.map((__, j) => (j === i % INPUT.length ? 0.65 : 0.05)),
-  );
+  return TOKENS.map((_, i) => INPUT.map((__, j) => (j === i % INPUT.length ? 0.65 : 0.05)));
 }
 
 function inspection() {
@@ -75,10 +85,17 @@ describe('inspector', () => {
 
     // focusing a row spells out what it looked at
     act(() => fourth.focus());
-    expect(inspector).toHaveTextContent(/Writing 7 \(31% sure\), the model looked most at plus 65%/);
+    expect(inspector).toHaveTextContent(
+      /Writing 7 \(31% sure\), the model looked most at plus 65%/,
+    );
     await user.keyboard('{ArrowDown}');
     expect(rows[5]).toHaveFocus();
+    expect(rows[5]).toHaveAttribute('tabindex', '0'); // the rows are one tab stop
+    expect(rows[4]).toHaveAttribute('tabindex', '-1');
     expect(inspector).toHaveTextContent(/Writing \. \(97% sure\), the model looked most at 4 65%/);
+
+    await user.keyboard('{End}');
+    expect(rows.at(-1)).toHaveFocus();
 
     await user.click(screen.getByRole('button', { name: 'Hide inspector' }));
     expect(screen.queryByRole('region', { name: 'Inspector' })).not.toBeInTheDocument();

@@ -12,7 +12,10 @@ describe('readCompletion', () => {
   });
 
   it('marks list answers and negative numbers whole', () => {
-    const sorted = readCompletion('first, sort them. therefore the answer is 7, 12, 300.', '7, 12, 300');
+    const sorted = readCompletion(
+      'first, sort them. therefore the answer is 7, 12, 300.',
+      '7, 12, 300',
+    );
     expect(sorted.final.answer).toBe('7, 12, 300');
     const negative = readCompletion('first, compute 3 - 7 = -4. therefore the answer is -4.', '-4');
     expect(negative.final).toEqual({ lead: 'therefore the answer is ', answer: '-4', tail: '.' });

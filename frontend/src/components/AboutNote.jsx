@@ -7,9 +7,9 @@ export function AboutNote({ model }) {
     <section className="about" aria-labelledby="about-title">
       <h2 id="about-title">What I can do</h2>
       <p>
-        I am a tiny model trained from scratch on small number questions: addition and
-        subtraction, even or odd, which number is larger, sorting a few numbers, what comes
-        before or after, one-digit times tables and short chains like “3 plus 4 minus 2”.
+        I am a tiny model trained from scratch on small number questions: addition and subtraction,
+        even or odd, which number is larger, sorting a few numbers, what comes before or after,
+        one-digit times tables and short chains like “3 plus 4 minus 2”.
       </p>
       <p>
         I answer with my reasoning and finish with “therefore the answer is …”. Anything else

@@ -17,7 +17,8 @@ function topInputs(row, inputTokens, count = 3) {
  * Attention as a grid: one row per output token, one column per input token, darker where the
  * model looked more (scaled per row, exact values on hover and for screen readers), and each
  * output token's confidence at the end of its row. Unknown input words are marked "?".
- * Hovering or focusing a row (arrow keys move between rows) spells out what it looked at.
+ * Hovering or focusing a row spells out what it looked at; the rows are one tab stop, and the
+ * arrow keys (Home, End) move between them.
  */
 export function HeatMap({ inputTokens, inputKnown, outputTokens, attention, probs }) {
   const [selected, setSelected] = useState(0);
@@ -25,10 +26,15 @@ export function HeatMap({ inputTokens, inputKnown, outputTokens, attention, prob
   const max = rowMax(row);
 
   function onKeyDown(event) {
-    const step = { ArrowDown: 1, ArrowUp: -1 }[event.key];
-    if (!step) return;
     const rows = event.currentTarget.querySelectorAll('tr');
-    const next = Math.min(rows.length - 1, Math.max(0, selected + step));
+    const target = {
+      ArrowDown: selected + 1,
+      ArrowUp: selected - 1,
+      Home: 0,
+      End: rows.length - 1,
+    }[event.key];
+    if (target === undefined) return;
+    const next = Math.min(rows.length - 1, Math.max(0, target));
     event.preventDefault();
     rows[next]?.focus();
   }
@@ -98,8 +104,8 @@ export function HeatMap({ inputTokens, inputKnown, outputTokens, attention, prob
               return (
                 <tr
                   key={i}
-                  tabIndex={0}
-                  aria-selected={i === selected}
+                  tabIndex={i === selected ? 0 : -1}
+                  aria-current={i === selected ? 'true' : undefined}
                   className={i === selected ? 'selected' : undefined}
                   onFocus={() => setSelected(i)}
                   onMouseEnter={() => setSelected(i)}

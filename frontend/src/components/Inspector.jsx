@@ -13,10 +13,9 @@ export function Inspector({ message, id }) {
       {data && (
         <>
           <p className="inspector-legend">
-            Rows are the tokens the model wrote, columns the words it read. Darker cells are
-            where it looked while writing that token; <span className="unknown-sample">?</span>{' '}
-            marks words it does not know. Lowest confidence:{' '}
-            {lowest(data.output_tokens, data.probs)}.
+            Rows are the tokens the model wrote, columns the words it read. Darker cells are where
+            it looked while writing that token; <span className="unknown-sample">?</span> marks
+            words it does not know. Lowest confidence: {lowest(data.output_tokens, data.probs)}.
           </p>
           {data.completion !== message.text && (
             <p className="inspector-note">

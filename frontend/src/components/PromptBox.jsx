@@ -48,7 +48,10 @@ export const PromptBox = forwardRef(function PromptBox(
     if (event.key === 'Enter' && !event.shiftKey) {
       event.preventDefault();
       submit();
-    } else if (event.key === 'ArrowUp' && !area.value.slice(0, area.selectionStart).includes('\n')) {
+    } else if (
+      event.key === 'ArrowUp' &&
+      !area.value.slice(0, area.selectionStart).includes('\n')
+    ) {
       if (recall(-1)) event.preventDefault();
     } else if (event.key === 'ArrowDown' && !area.value.slice(area.selectionEnd).includes('\n')) {
       if (browsing.current.index !== null && recall(1)) event.preventDefault();

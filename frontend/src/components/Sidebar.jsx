@@ -1,5 +1,14 @@
 /** The conversations kept in this browser, plus whatever the app puts below (note, settings). */
-export function Sidebar({ id, open, conversations, activeId, onNew, onSelect, onRemove, children }) {
+export function Sidebar({
+  id,
+  open,
+  conversations,
+  activeId,
+  onNew,
+  onSelect,
+  onRemove,
+  children,
+}) {
   return (
     <aside id={id} className="sidebar" data-open={open}>
       <button type="button" className="button-primary new-chat" onClick={onNew}>

@@ -31,9 +31,17 @@ function finished(done) {
 /**
  * Sending prompts and streaming answers into a conversation. One generation at a time:
  * `stop()` aborts the fetch, which closes the stream and cancels the work on the server.
- * `onTrouble(error)` hears about training / unreachable failures (to refresh the status).
+ * `onTrouble(error)` hears about training / unreachable failures (to refresh the status),
+ * `onRejected(prompt)` about a prompt the server refused (422), to give it back for editing.
  */
-export function useChat({ conversation, addMessages, updateMessage, requestOptions, onTrouble }) {
+export function useChat({
+  conversation,
+  addMessages,
+  updateMessage,
+  requestOptions,
+  onTrouble,
+  onRejected,
+}) {
   const controllerRef = useRef(null);
   const retryRef = useRef(null);
   const [running, setRunning] = useState(null); // {conversationId, messageId} or null
@@ -73,6 +81,7 @@ export function useChat({ conversation, addMessages, updateMessage, requestOptio
           }, described.retryAfter * 1000);
         }
         if (described.kind === 'training' || described.kind === 'unreachable') onTrouble?.(error);
+        if (described.kind === 'invalid') onRejected?.(message.prompt);
       } finally {
         if (controllerRef.current === controller) {
           controllerRef.current = null;
@@ -80,7 +89,7 @@ export function useChat({ conversation, addMessages, updateMessage, requestOptio
         }
       }
     },
-    [updateMessage, onTrouble],
+    [updateMessage, onTrouble, onRejected],
   );
 
   const send = useCallback(

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useReducer } from 'react';
 import { newId } from '../lib/ids.js';
 import { load, save } from '../lib/storage.js';
 
@@ -100,19 +100,17 @@ function reducer(state, action) {
 /** Several conversations, kept in localStorage across reloads. */
 export function useConversations() {
   const [state, dispatch] = useReducer(reducer, undefined, restore);
-  const latest = useRef(state);
-  latest.current = state;
 
+  // Saved shortly after the last change, or at once if the page goes away first.
   useEffect(() => {
-    const timer = setTimeout(() => save(KEY, state), SAVE_DELAY_MS);
-    return () => clearTimeout(timer);
-  }, [state]);
-
-  useEffect(() => {
-    const flush = () => save(KEY, latest.current);
+    const flush = () => save(KEY, state);
+    const timer = setTimeout(flush, SAVE_DELAY_MS);
     window.addEventListener('pagehide', flush);
-    return () => window.removeEventListener('pagehide', flush);
-  }, []);
+    return () => {
+      clearTimeout(timer);
+      window.removeEventListener('pagehide', flush);
+    };
+  }, [state]);
 
   const active = state.conversations.find((c) => c.id === state.activeId);
 

@@ -8,30 +8,27 @@ const cache = new Map();
 /** Fetches POST /api/inspect for an answer's prompt and options, once. */
 export function useInspection(message) {
   const key = `${message.id}:${message.text}`;
-  const [state, setState] = useState(() =>
-    cache.has(key) ? { data: cache.get(key), error: null } : { data: null, error: null },
-  );
   const [attempt, setAttempt] = useState(0);
+  const [failure, setFailure] = useState(null); // {key, attempt, error}
+  const [, setFetched] = useState(0); // re-renders once the cache holds the answer
 
   useEffect(() => {
-    if (cache.has(key)) {
-      setState({ data: cache.get(key), error: null });
-      return undefined;
-    }
+    if (cache.has(key)) return undefined;
     const controller = new AbortController();
-    setState({ data: null, error: null });
     inspect({ prompt: message.prompt, ...message.options }, controller.signal).then(
       (data) => {
         cache.set(key, data);
-        setState({ data, error: null });
+        setFetched((n) => n + 1);
       },
       (error) => {
-        if (error?.name !== 'AbortError') setState({ data: null, error });
+        if (error?.name !== 'AbortError') setFailure({ key, attempt, error });
       },
     );
     return () => controller.abort();
   }, [key, message.prompt, message.options, attempt]);
 
+  const data = cache.get(key) ?? null;
+  const error = !data && failure?.key === key && failure.attempt === attempt ? failure.error : null;
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
-  return { ...state, loading: !state.data && !state.error, retry };
+  return { data, error, loading: !data && !error, retry };
 }

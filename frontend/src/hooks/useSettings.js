@@ -32,9 +32,7 @@ export function useSettings(serverLimits) {
     const out = {};
     for (const field of FIELDS) {
       const picked = Number(chosen[field]);
-      out[field] = Number.isFinite(picked)
-        ? clamp(picked, limits[field])
-        : limits[field].default;
+      out[field] = Number.isFinite(picked) ? clamp(picked, limits[field]) : limits[field].default;
     }
     out.top_k = Math.round(out.top_k);
     out.max_tokens = Math.round(out.max_tokens);
