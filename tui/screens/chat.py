@@ -122,8 +122,8 @@ class ChatScreen(Screen[None]):
     def poll_engine(self) -> None:
         """Follow the engine: training progress until it is ready, then the status line."""
         status = self.engine.status
-        traffic = self.engine.traffic if self.serving else None
-        self.query_one(StatusLine).show(status, self.engine.info, self.options, traffic)
+        rate = self.engine.traffic.rate() if self.serving else None
+        self.query_one(StatusLine).show(status, self.engine.info, self.options, rate)
         if not status.ready:
             self.query_one(TrainingPanel).show(status)
         if status.state == self._state:
@@ -149,8 +149,10 @@ class ChatScreen(Screen[None]):
 
     @on(TrafficSeen)
     def show_traffic(self, message: TrafficSeen) -> None:
+        activity = self.query_one(ActivityLog)
+        activity.count(self.engine.traffic)
         if message.record.source != SOURCE:
-            self.query_one(ActivityLog).add(message.record)
+            activity.add(message.record)
 
     # --- asking -----------------------------------------------------------------------------
 

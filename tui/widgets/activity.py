@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Log
 
 from engine.answer import is_decline
-from engine.traffic import RequestRecord
+from engine.traffic import RequestRecord, Traffic
 
 
 def describe_request(record: RequestRecord) -> str:
@@ -20,13 +20,22 @@ def describe_request(record: RequestRecord) -> str:
     return f"{record.source or 'other'}: {prompt} -> {result}"
 
 
-class ActivityLog(Log):
-    """The latest requests from every front-end but this one."""
+def describe_counts(traffic: Traffic) -> str:
+    """e.g. "api 12 · discord 3 · tui 2"."""
+    by_source = sorted(traffic.by_source.items())
+    return " · ".join(f"{source or 'other'} {n}" for source, n in by_source)
 
-    BORDER_TITLE = "other front-ends"
+
+class ActivityLog(Log):
+    """The latest requests from every front-end but this one; the title counts them all."""
+
+    BORDER_TITLE = "traffic"
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(max_lines=200, id=id)
 
     def add(self, record: RequestRecord) -> None:
         self.write_line(describe_request(record))
+
+    def count(self, traffic: Traffic) -> None:
+        self.border_title = " · ".join(p for p in ("traffic", describe_counts(traffic)) if p)

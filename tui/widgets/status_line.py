@@ -1,4 +1,4 @@
-"""The status line: model state, size, checkpoint and accuracy, settings, and traffic."""
+"""The status line: model state, size, checkpoint and accuracy, traffic, and settings."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from textual.widgets import Static
 
 from engine.results import Options
 from engine.service import Info, Status
-from engine.traffic import Traffic
 
 
 def count(n: int) -> str:
@@ -21,7 +20,7 @@ def describe_model(info: Info) -> str:
     """e.g. "1.2M params · model 503663750a · seed accuracy 100%"."""
     parts = [f"{count(info.parameters)} params", f"model {info.checkpoint[:10]}"]
     if "seed" in info.accuracy:
-        parts.append(f"seed accuracy {info.accuracy['seed']:.0%}")
+        parts.append(f"seed acc {info.accuracy['seed']:.0%}")
     return " · ".join(parts)
 
 
@@ -32,24 +31,17 @@ def describe_options(options: Options) -> str:
     return f"{sampling} · max {options.max_tokens}"
 
 
-def describe_traffic(traffic: Traffic) -> str:
-    """e.g. "0.4 req/s · api 12 · discord 3 · tui 2"."""
-    by_source = sorted(traffic.by_source.items())
-    counts = " · ".join(f"{source or 'other'} {n}" for source, n in by_source)
-    return " · ".join(part for part in (f"{traffic.rate():.1f} req/s", counts) if part)
-
-
 class StatusLine(Static):
     """Redrawn by the chat screen whenever something it shows may have changed."""
 
-    def show(self, status: Status, info: Info | None, options: Options, traffic: Traffic | None):
-        """``traffic`` is given only while other front-ends are served from this process."""
+    def show(self, status: Status, info: Info | None, options: Options, rate: float | None):
+        """``rate`` (requests/s) is given only while other front-ends are served from here."""
         if status.ready and info is not None:
             head = Content.from_markup("[b $text-success]●[/] ready")
             parts = [describe_model(info), describe_options(options)]
         else:
             head = Content.from_markup("[b $text-warning]●[/] $state", state=status.state)
             parts = [status.message]
-        if traffic is not None:
-            parts.append(describe_traffic(traffic))
+        if rate is not None:
+            parts.insert(1, f"{rate:.1f} req/s")
         self.update(Content.assemble(head, " · ", " · ".join(parts)))
