@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.table import Table
 
+from cli.bot import add_parser as add_bot_parser
 from cli.progress import training_bar
 from cli.serve import add_parser as add_serve_parser
 from cli.tui import add_parser as add_tui_parser
@@ -93,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.set_defaults(run=cmd_ask)
     add_serve_parser(sub)
     add_tui_parser(sub)
+    add_bot_parser(sub)
     return parser
 
 

@@ -26,6 +26,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from api import create_app
+from bots.runner import run_bot
 from engine.recipe import DEFAULT, SMALL, Recipe
 from engine.service import Engine
 from engine.settings import Settings
@@ -93,6 +94,7 @@ def services(engine: Engine, settings: Settings, host: str, port: int) -> list[S
     return [
         report_startup(engine),
         serve_api(engine, settings, host, port),
+        run_bot(engine, settings),  # returns at once, logging why, when the bot is off
     ]
 
 
