@@ -19,18 +19,55 @@ async function ask(page, prompt) {
   return page.getByRole('article', { name: 'Mini Reasoner' }).last();
 }
 
+/**
+ * Records, in the page, what the stream endpoint delivered (a copy of the body, chunk by chunk)
+ * and every text the answer showed while it was still being written.
+ */
+function watchStreaming() {
+  window.__sse = { chunks: 0, text: '' };
+  window.__partial = [];
+  const realFetch = window.fetch;
+  window.fetch = async (...args) => {
+    const response = await realFetch(...args);
+    if (!String(args[0]).endsWith('/api/complete/stream') || !response.body) return response;
+    const [mine, copy] = response.body.tee();
+    (async () => {
+      const reader = copy.getReader();
+      const decoder = new TextDecoder();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        window.__sse.chunks += 1;
+        window.__sse.text += decoder.decode(value, { stream: true });
+      }
+    })();
+    return new Response(mine, response);
+  };
+  new MutationObserver(() => {
+    const busy = document.querySelector('article[aria-busy="true"] .reasoning');
+    if (busy && busy.textContent.trim()) window.__partial.push(busy.textContent);
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+}
+
 test('streams an answer token by token, highlights it, and shows the heat map', async ({
   page,
 }) => {
-  const streamed = page.waitForResponse('**/api/complete/stream');
+  await page.addInitScript(watchStreaming);
+  await page.reload();
+  await expect(page.getByRole('textbox', { name: 'Your question' })).toBeEnabled();
   const answer = await ask(page, 'what is 3 plus 4?');
+  await expect(answer).toHaveAttribute('aria-busy', 'false');
 
-  const response = await streamed;
-  expect(response.headers()['content-type']).toContain('text/event-stream');
-  const body = await response.text();
-  const tokens = body.match(/^event: token$/gm) ?? [];
+  const sse = await page.evaluate(() => window.__sse);
+  const tokens = sse.text.match(/^event: token$/gm) ?? [];
   expect(tokens.length).toBeGreaterThan(3);
-  expect(body).toMatch(/^event: done$/m);
+  expect(sse.text).toMatch(/^event: done$/m);
+  // the answer grew on screen while it was written, not all at once
+  const partial = await page.evaluate(() => window.__partial);
+  const growing = new Set(partial.filter((text) => text !== 'thinking'));
+  expect(growing.size).toBeGreaterThan(1);
+  const final = await answer.locator('.reasoning').textContent();
+  for (const text of growing) expect(final.replace(/\s+/g, '')).toContain(text.replace(/\s+/g, ''));
 
   await expect(answer.locator('mark.answer')).toHaveText('7');
   await expect(answer.locator('.final')).toHaveText('therefore the answer is 7.');
@@ -87,8 +124,15 @@ test('phone size, dark theme: the layout holds and the sidebar opens', async ({ 
   await page.emulateMedia({ colorScheme: 'dark' });
   const answer = await ask(page, 'Is 7 even or odd?');
   await expect(answer.locator('mark.answer')).toHaveText('odd');
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - window.innerWidth,
+  );
+  expect(overflow).toBeLessThanOrEqual(0); // nothing wider than the phone
   await shot(page, 'e2e-phone-dark');
   await page.getByRole('button', { name: 'Conversations and settings' }).click();
   await expect(page.getByRole('navigation', { name: 'Conversations' })).toBeVisible();
+  await expect(page.locator('#sidebar')).toHaveCSS('transform', 'none'); // slid fully in
   await shot(page, 'e2e-phone-sidebar');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('navigation', { name: 'Conversations' })).toBeHidden();
 });

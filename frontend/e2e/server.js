@@ -6,14 +6,20 @@
  * tests a server that is already running.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const FRONTEND = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT = path.resolve(FRONTEND, '..');
-const SERVER = process.env.MINI_REASONER_BIN || path.join(ROOT, '.venv', 'bin', 'mini-reasoner');
+const VENV_BIN = path.join(ROOT, '.venv', 'bin');
+// The installed command, else the same CLI run from the source tree (a venv set up by hand).
+const SERVER = process.env.MINI_REASONER_BIN
+  ? [process.env.MINI_REASONER_BIN]
+  : existsSync(path.join(VENV_BIN, 'mini-reasoner'))
+    ? [path.join(VENV_BIN, 'mini-reasoner')]
+    : [path.join(VENV_BIN, 'python'), '-m', 'cli.main'];
 const RECIPE = process.env.E2E_RECIPE || 'small';
 const READY_TIMEOUT_MS = 20 * 60_000; // a fresh machine trains the model first
 const LOG = path.join(FRONTEND, 'test-output', 'server.log');
@@ -36,7 +42,7 @@ async function waitUntilReady(url, child) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
-    if (child.spawnError) throw new Error(`cannot start ${SERVER}: ${child.spawnError.message}`);
+    if (child.spawnError) throw new Error(`cannot start ${SERVER[0]}: ${child.spawnError.message}`);
     if (child.exitCode !== null) {
       throw new Error(`mini-reasoner serve exited with ${child.exitCode}; see ${LOG}`);
     }
@@ -71,9 +77,10 @@ export default async function globalSetup() {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const log = openSync(LOG, 'w');
+  const [command, ...prefix] = SERVER;
   const child = spawn(
-    SERVER,
-    ['serve', '--recipe', RECIPE, '--host', '127.0.0.1', '--port', String(port)],
+    command,
+    [...prefix, 'serve', '--recipe', RECIPE, '--host', '127.0.0.1', '--port', String(port)],
     { cwd: ROOT, env: process.env, stdio: ['ignore', log, log] },
   );
   child.on('error', (error) => {

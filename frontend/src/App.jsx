@@ -68,16 +68,18 @@ export default function App() {
     promptRef.current?.focus();
   }, []);
 
-  // Esc stops the answer being written, wherever the focus is.
+  // Esc closes the sidebar drawer (phones), else stops the answer being written.
   const { running, stop } = chat;
   useEffect(() => {
-    if (!running) return undefined;
+    if (!running && !sidebarOpen) return undefined;
     const onKey = (event) => {
-      if (event.key === 'Escape') stop();
+      if (event.key !== 'Escape') return;
+      if (sidebarOpen) setSidebarOpen(false);
+      else stop();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [running, stop]);
+  }, [running, stop, sidebarOpen]);
 
   const closeSidebarThen = (action) => (arg) => {
     if (running) stop();

@@ -95,11 +95,13 @@ export const PromptBox = forwardRef(function PromptBox(
         </button>
       )}
       <div className="prompt-help" id={`${id}-help`}>
-        <span>
-          {disabled
-            ? disabledReason
-            : 'Enter sends · Shift+Enter new line · ↑ earlier prompts · Esc stops'}
-        </span>
+        {disabled ? (
+          <span>{disabledReason}</span>
+        ) : (
+          <span className="keys-help">
+            Enter sends · Shift+Enter new line · ↑ earlier prompts · Esc stops
+          </span>
+        )}
         {maxChars ? (
           <span className={tooLong ? 'count count-over' : 'count'}>
             {length} / {maxChars}
