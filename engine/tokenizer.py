@@ -22,8 +22,13 @@ _NO_SPACE_BEFORE = {",", ".", "?", "!", ":", ";", ")", "'s"}
 
 
 def split(text: str) -> list[str]:
-    """Case-fold and split ``text`` into tokens (no vocabulary lookup)."""
+    """Case-fold and split ``text`` into tokens (no vocabulary lookup).
+
+    Control and format characters (NUL, zero-width joiners, direction marks) separate tokens
+    like spaces do: they carry no meaning the model could use.
+    """
     text = unicodedata.normalize("NFKC", text).casefold()
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf") else c for c in text)
     return _TOKEN.findall(text)
 
 

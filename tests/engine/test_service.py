@@ -1,0 +1,251 @@
+"""The Engine service: batching, streaming, cancellation, backpressure, faults, status."""
+
+import asyncio
+import contextlib
+from pathlib import Path
+
+import pytest
+
+from engine.errors import (
+    EngineBusy,
+    EngineClosed,
+    EngineNotReady,
+    GenerationFailed,
+    InvalidRequest,
+)
+from engine.model import Memory
+from engine.recipe import TINY
+from engine.results import Completion, Options, TokenEvent
+from engine.service import Engine
+from engine.settings import Settings
+
+PROMPTS = [
+    "what is 3 plus 4?",
+    "What is 9 minus 2?",
+    "is 7 even or odd?",
+    "which number is larger, 3 or 8?",
+    "what comes after 4?",
+    "what is the capital of france?",
+    "6 + 1 = ?",
+    "what comes before 5?",
+]
+
+
+class PoisonedModel:
+    """Wraps the real model and fails every decoding step that includes a prompt of a
+    chosen length: a fault injected to prove one bad request cannot take others down."""
+
+    def __init__(self, model, poison_len: int) -> None:
+        self.model, self.poison_len = model, poison_len
+
+    def encode(self, src, lengths):
+        return self.model.encode(src, lengths)
+
+    def decode(self, tgt_in, memory: Memory, state):
+        if bool((memory.mask.sum(dim=1) == self.poison_len).any()):
+            raise RuntimeError("injected fault")
+        return self.model.decode(tgt_in, memory, state)
+
+
+async def test_answers_the_seed_example(engine: Engine):
+    completion = await engine.complete("What is 3 plus 4?")
+    assert completion.text == "first, compute 3 + 4 = 7. therefore the answer is 7."
+    assert completion.answer == "7"
+    assert completion.finish_reason == "stop"
+    assert completion.prompt_tokens == 6
+
+
+async def test_concurrent_completions_equal_sequential_ones(engine: Engine):
+    prompts = [PROMPTS[i % len(PROMPTS)].replace("3", str(i % 10)) for i in range(100)]
+    sequential = [(await engine.complete(p)).text for p in prompts]
+    steps_before = engine._decoder.steps
+    concurrent = await asyncio.gather(*(engine.complete(p) for p in prompts))
+    assert [c.text for c in concurrent] == sequential
+    batched_steps = engine._decoder.steps - steps_before
+    assert batched_steps < sum(len(c.tokens) + 1 for c in concurrent) / 10, "decoded together"
+
+
+async def test_stream_text_equals_complete_text(engine: Engine):
+    for prompt in PROMPTS:
+        events = [e async for e in engine.stream(prompt)]
+        *tokens, final = events
+        assert all(isinstance(e, TokenEvent) for e in tokens)
+        assert isinstance(final, Completion)
+        assert "".join(e.text for e in tokens) == final.text
+        assert final.text == (await engine.complete(prompt)).text
+        assert [e.index for e in tokens] == list(range(len(tokens)))
+
+
+async def test_leaving_a_stream_early_frees_its_slot(engine: Engine):
+    stream = engine.stream("what is 3 plus 4?", Options(max_tokens=256))
+    async for event in stream:
+        assert isinstance(event, TokenEvent)
+        break
+    await stream.aclose()
+    for _ in range(200):
+        if engine.load == 0:
+            break
+        await asyncio.sleep(0.01)
+    assert engine.load == 0
+    assert engine.traffic.by_source[""] >= 1
+
+
+async def test_cancelling_the_task_frees_its_slot(engine: Engine):
+    async def consume() -> None:
+        async for _ in engine.stream("what is 3 plus 4?"):
+            await asyncio.sleep(10)
+
+    task = asyncio.create_task(consume())
+    await asyncio.sleep(0.2)
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    for _ in range(200):
+        if engine.load == 0:
+            break
+        await asyncio.sleep(0.01)
+    assert engine.load == 0
+
+
+async def test_busy_when_the_queue_is_full(small_checkpoint, tmp_path: Path):
+    engine = Engine.from_checkpoint(small_checkpoint, Settings(cache_dir=tmp_path, max_queue=2))
+    try:
+        streams = [engine.stream("what is 3 plus 4?") for _ in range(2)]
+        firsts = [await anext(s) for s in streams]  # both in flight now
+        assert all(isinstance(f, TokenEvent) for f in firsts)
+        with pytest.raises(EngineBusy) as busy:
+            await engine.complete("what is 5 plus 1?")
+        assert busy.value.retry_after >= 1
+        for s in streams:
+            await s.aclose()
+    finally:
+        await engine.close()
+
+
+async def test_a_generation_failure_fails_only_its_request(engine: Engine):
+    poisoned = "what is 1 plus 2 plus 3 plus 4 plus 5 ?"  # a prompt length nobody else has
+    poison_len = len(engine.tokenize(poisoned))
+    engine._decoder.model = PoisonedModel(engine._decoder.model, poison_len)
+    results = await asyncio.gather(
+        *(engine.complete(p) for p in PROMPTS[:4]),
+        engine.complete(poisoned),
+        *(engine.complete(p) for p in PROMPTS[4:]),
+        return_exceptions=True,
+    )
+    failures = [r for r in results if isinstance(r, Exception)]
+    assert len(failures) == 1 and isinstance(failures[0], GenerationFailed)
+    assert str(failures[0]) == "the model failed to generate a completion"
+    assert results[0].answer == "7"
+    assert (await engine.complete("what is 3 plus 4?")).answer == "7"  # still serving
+
+
+async def test_the_loop_keeps_running_while_a_batch_decodes(engine: Engine):
+    ticks_while_busy = 0
+
+    async def heartbeat() -> None:
+        nonlocal ticks_while_busy
+        while True:
+            await asyncio.sleep(0)
+            if engine.load:
+                ticks_while_busy += 1
+
+    beat = asyncio.create_task(heartbeat())
+    options = Options(max_tokens=256, temperature=1.5, seed=1)
+    await asyncio.gather(*(engine.complete(p, options) for p in PROMPTS * 8))
+    beat.cancel()
+    assert ticks_while_busy > 100
+
+
+async def test_sampling_is_reproducible_with_a_seed(engine: Engine):
+    options = Options(temperature=1.0, top_k=5, seed=42)
+    a = await engine.complete("what is 3 plus 4?", options)
+    b = await engine.complete("what is 3 plus 4?", options)
+    assert a.text == b.text
+
+
+async def test_max_tokens_cuts_the_completion(engine: Engine):
+    completion = await engine.complete("what is 3 plus 4?", Options(max_tokens=3))
+    assert completion.tokens == ["first", ",", "compute"]
+    assert completion.finish_reason == "length" and completion.answer is None
+
+
+async def test_inspect_returns_attention_over_the_prompt(engine: Engine):
+    inspection = await engine.inspect("what is 3 plus zebra 4?")
+    assert inspection.input_tokens == ["what", "is", "3", "plus", "zebra", "4", "?"]
+    assert inspection.input_known == [True, True, True, True, False, True, True]
+    assert len(inspection.attention) == len(inspection.output_tokens) == len(inspection.probs)
+    for row in inspection.attention:
+        assert len(row) == len(inspection.input_tokens)
+        assert sum(row) == pytest.approx(1.0, abs=1e-4)
+    assert all(0.0 < p <= 1.0 for p in inspection.probs)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "message"),
+    [
+        ("", "must not be empty"),
+        ("   \n\t ", "must not be empty"),
+        ("x" * 501, "too long"),
+        ("1 " * 300, "too long"),
+        ("\x00\x01", "besides spaces"),
+    ],
+)
+async def test_bad_prompts_get_clear_errors(engine: Engine, prompt: str, message: str):
+    with pytest.raises(InvalidRequest, match=message):
+        await engine.complete(prompt)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"max_tokens": 0},
+        {"max_tokens": 10_000},
+        {"temperature": -1},
+        {"temperature": float("nan")},
+        {"top_k": -1},
+        {"seed": -5},
+        {"max_tokens": True},
+    ],
+)
+def test_bad_options_get_clear_errors(options):
+    with pytest.raises(InvalidRequest):
+        Options(**options)
+
+
+async def test_status_goes_from_training_to_ready(tmp_path: Path):
+    engine = Engine(Settings(cache_dir=tmp_path), TINY)
+    assert engine.status.state == "loading"
+    with pytest.raises(EngineNotReady):
+        await engine.complete("what is 3 plus 4?")
+    engine.start()
+    seen = []
+    while not engine.status.ready:
+        status = engine.status
+        if not seen or seen[-1].state != status.state or seen[-1].step != status.step:
+            seen.append(status)
+        assert status.state != "failed", status.message
+        await asyncio.sleep(0.005)
+    training = [s for s in seen if s.state == "training"]
+    assert training, "training progress was visible"
+    assert [s.progress for s in training] == sorted(s.progress for s in training)
+    assert engine.info is not None and not engine.info.from_cache
+    assert engine.info.training_steps == TINY.train.max_steps
+    await engine.complete("what is 3 plus 4?")  # serves (tiny model, any text)
+    await engine.close()
+
+    again = Engine(Settings(cache_dir=tmp_path), TINY)
+    again.start()
+    await again.wait_ready(timeout=30)
+    assert again.info is not None and again.info.from_cache
+    await again.close()
+
+
+async def test_close_finishes_in_flight_work(small_checkpoint, tmp_path: Path):
+    engine = Engine.from_checkpoint(small_checkpoint, Settings(cache_dir=tmp_path))
+    pending = [asyncio.create_task(engine.complete(p)) for p in PROMPTS]
+    await asyncio.sleep(0)
+    await engine.close(timeout=30)
+    results = await asyncio.gather(*pending)
+    assert results[0].answer == "7"
+    with pytest.raises(EngineClosed):
+        await engine.complete("what is 3 plus 4?")
