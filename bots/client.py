@@ -32,6 +32,8 @@ class ReasonerBot(discord.Client):
         sync: bool = False,
         config: BotConfig | None = None,
     ) -> None:
+        # The bot never joins voice: spare the log discord.py's warnings about voice libraries.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         # Prompts are echoed in replies: never let one ping @everyone, a role or a user.
         super().__init__(intents=intents(), allowed_mentions=discord.AllowedMentions.none())
         self.engine = engine

@@ -78,12 +78,14 @@ class Commands:
         throttle = Throttle(config.edit_interval, config.clock)
         live = LiveReply(interaction, throttle, config.message_limit, config.max_messages)
         written = ""
-        async for event in self.engine.stream(prompt, source="discord"):
-            if isinstance(event, TokenEvent):
-                written += event.text
-                await live.update(writing_text(prompt, written, config.message_limit))
-            else:
-                await live.finish(answer_text(prompt, event))
+        # aclosing: if Discord fails mid-answer, the engine drops the request at once
+        async with contextlib.aclosing(self.engine.stream(prompt, source="discord")) as events:
+            async for event in events:
+                if isinstance(event, TokenEvent):
+                    written += event.text
+                    await live.update(writing_text(prompt, written, config.message_limit))
+                else:
+                    await live.finish(answer_text(prompt, event))
 
     async def show_help(self, interaction: discord.Interaction) -> None:
         text = truncate(help_text(self.engine.info), self.config.message_limit)

@@ -12,7 +12,8 @@ import logging
 from typing import Any
 
 from bots.runner import run_bot
-from cli.serve import report_startup
+from cli.serve import RECIPES, report_startup
+from engine.recipe import Recipe
 from engine.service import Engine
 from engine.settings import Settings
 
@@ -27,6 +28,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         help="publish the slash commands first: to DISCORD_GUILD_ID at once if set, else "
         "globally (Discord may take up to an hour); needed once, and after commands change",
     )
+    bot.add_argument(
+        "--recipe",
+        choices=sorted(RECIPES),
+        default="default",
+        help="model to serve; small: the seed's one-digit tasks only (quick to train, for demos)",
+    )
     bot.set_defaults(run=cmd_bot)
 
 
@@ -38,17 +45,18 @@ def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 2
     try:
-        return 0 if asyncio.run(run(settings, sync=args.sync)) else 1
+        recipe = RECIPES[args.recipe].with_seed(settings.seed)
+        return 0 if asyncio.run(run(settings, recipe, sync=args.sync)) else 1
     except KeyboardInterrupt:  # Ctrl+C: the bot and the engine were closed on the way out
         return 0
 
 
-async def run(settings: Settings, *, sync: bool) -> bool:
+async def run(settings: Settings, recipe: Recipe, *, sync: bool) -> bool:
     """Start the engine and the bot together (it answers "still training" meanwhile).
 
     True once the bot ran and stopped; False if it could not run or the model failed to start.
     """
-    engine = Engine(settings)
+    engine = Engine(settings, recipe)
     engine.start()
     startup = asyncio.create_task(report_startup(engine))  # logs progress, raises on failure
     bot = asyncio.create_task(run_bot(engine, settings, sync=sync))

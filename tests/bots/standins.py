@@ -45,6 +45,11 @@ class Call:
     at: float = 0.0  # the fake clock's time when it happened
 
 
+def not_found() -> discord.NotFound:
+    """Discord's answer about a message that is gone (e.g. the user deleted it)."""
+    return discord.NotFound(SimpleNamespace(status=404, reason="Not Found"), "Unknown Message")
+
+
 def _too_long() -> discord.HTTPException:
     response = SimpleNamespace(status=400, reason="Bad Request")
     return discord.HTTPException(response, {"code": 50035, "message": "Invalid Form Body"})
@@ -95,6 +100,7 @@ class FakeInteraction:
         self.guild_id = guild_id
         self.clock = clock or FakeClock()
         self.calls: list[Call] = []
+        self.edit_error: discord.HTTPException | None = None  # set: edits fail with it
         self.network = asyncio.Event()
         self.network.set()
         self.response = FakeResponse(self)
@@ -109,10 +115,12 @@ class FakeInteraction:
 
     def require_response(self) -> None:
         if not self.response.is_done():
-            raise discord.NotFound(SimpleNamespace(status=404, reason="Not Found"), "Unknown")
+            raise not_found()
 
     async def edit_original_response(self, *, content: str) -> None:
         self.require_response()
+        if self.edit_error is not None:
+            raise self.edit_error
         self.record(Call("edit", content))
 
     async def delete_original_response(self) -> None:
@@ -138,7 +146,7 @@ class FakeInteraction:
 
 
 class DiscordStandIn:
-    """Stands in for Discord's login and gateway: records who connected, on which loop.
+    """Stands in for Discord's login, gateway and command sync: records who connected, where.
 
     ``login_error`` makes the login fail as Discord would (a rejected token, no network);
     :meth:`drop` ends a connection as a network that stays down does.
@@ -149,6 +157,7 @@ class DiscordStandIn:
         self.tokens: list[str] = []
         self.clients: list[discord.Client] = []
         self.loops: list[asyncio.AbstractEventLoop] = []
+        self.synced: list[int | None] = []  # the guild of each command sync (None: global)
         self.connected = asyncio.Event()
         self._dropped = asyncio.Event()
 
@@ -157,6 +166,7 @@ class DiscordStandIn:
             if self.login_error is not None:
                 raise self.login_error
             self.tokens.append(token)
+            await client.setup_hook()  # as discord.py's login does once logged in
 
         async def connect(client: discord.Client, *, reconnect: bool = True) -> None:
             self.clients.append(client)
@@ -165,7 +175,14 @@ class DiscordStandIn:
             await self._dropped.wait()  # connected until cancelled or dropped
             raise OSError(101, "Network is unreachable")
 
+        async def sync(
+            tree: discord.app_commands.CommandTree, *, guild: discord.abc.Snowflake | None = None
+        ) -> list[object]:
+            self.synced.append(None if guild is None else guild.id)
+            return []
+
         monkeypatch.setattr(discord.Client, "login", login)
+        monkeypatch.setattr(discord.app_commands.CommandTree, "sync", sync)
         monkeypatch.setattr(discord.Client, "connect", connect)
         return self
 

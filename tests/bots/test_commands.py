@@ -18,7 +18,7 @@ from bots.replies import CUT_MARKER, GENERIC_FAILURE, WRITING_MARKER
 from engine.checkpoint import Checkpoint
 from engine.service import Engine
 from engine.settings import Settings
-from tests.bots.standins import FakeClock, FakeInteraction
+from tests.bots.standins import FakeClock, FakeInteraction, not_found
 
 
 def assert_discord_rules(interaction: FakeInteraction) -> None:
@@ -227,6 +227,23 @@ async def test_a_failing_model_gives_a_private_error_and_logs_the_cause(
     retry = FakeInteraction(user_id=2)
     await commands.ask(retry, "what is 3 plus 4?")
     assert "therefore the answer is 7." in retry.shown
+
+
+async def test_when_discord_fails_mid_answer_the_bot_logs_it_and_frees_everything(
+    engine: Engine, config: BotConfig, caplog: pytest.LogCaptureFixture
+) -> None:
+    commands = Commands(engine, replace(config, guild_concurrency=1))
+    interaction = FakeInteraction()
+    interaction.edit_error = not_found()  # the reply was deleted while the model wrote
+    with caplog.at_level(logging.WARNING):
+        await commands.ask(interaction, "what is 3 plus 4?")
+    assert "/ask by user 1" in caplog.text and "Unknown Message" in caplog.text
+    assert interaction.kinds == ["defer", "delete", "followup"]
+    assert interaction.calls[-1].ephemeral and interaction.calls[-1].content == GENERIC_FAILURE
+    assert engine.load == 0
+    retry = FakeInteraction(user_id=2)  # same server: its slot was given back
+    await commands.ask(retry, "what is 2 plus 2?")
+    assert "therefore the answer is 4." in retry.shown
 
 
 async def test_before_the_model_is_ready_ask_says_so_privately(
