@@ -1,7 +1,7 @@
 """``mini-reasoner tui``: the full-screen terminal chat over a freshly started Engine.
 
-With ``--serve`` the same process (one asyncio loop, one engine) also serves the web API, so
-the terminal shows the other front-ends' traffic live.
+With ``--serve`` the same process (one asyncio loop, one engine) also serves the web API, and
+the Discord bot when DISCORD_TOKEN is set, so the terminal shows their traffic live.
 """
 
 from __future__ import annotations
@@ -9,8 +9,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+from collections.abc import Coroutine
+from functools import partial
 from pathlib import Path
+from typing import Any
 
+from bots.runner import run_bot
 from cli.serve import serve_api
 from engine.service import Engine
 from engine.settings import Settings
@@ -26,7 +30,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     tui.add_argument(
         "--serve",
         action="store_true",
-        help="also serve the web API and UI from this process, showing their traffic",
+        help="also serve the web API and UI (and the Discord bot if DISCORD_TOKEN is set) "
+        "from this process, showing their traffic",
     )
     tui.add_argument("--host", help="with --serve: address (default MINI_REASONER_HOST)")
     tui.add_argument("--port", type=int, help="with --serve: port (default PORT, else 8000)")
@@ -58,15 +63,20 @@ def log_to_file(settings: Settings) -> Path | None:
 
 async def run(engine: Engine, settings: Settings, serve: tuple[str, int] | None) -> None:
     """Run the app (and the served front-ends) until the user quits; then close the engine."""
-    serving, services = "", []
+    served: dict[str, Coroutine[Any, Any, object]] = {}
     if serve is not None:
         host, port = serve
-        serving = f"web API on http://{host}:{port}"
-        services.append(serve_api(engine, settings, host, port, access_log=False))
-    app = MiniReasonerApp(engine, serving=serving)
-    tasks = [asyncio.create_task(service) for service in services]
-    for task in tasks:
-        task.add_done_callback(lambda t: _report_stop(app, t))
+        served[f"web API on http://{host}:{port}"] = serve_api(
+            engine, settings, host, port, access_log=False
+        )
+        if settings.discord_token is not None:
+            served["Discord bot"] = run_bot(engine, settings)
+    app = MiniReasonerApp(engine, serving=", ".join(served))
+    tasks = []
+    for name, service in served.items():
+        task = asyncio.create_task(service)
+        task.add_done_callback(partial(_report_stop, app, name))
+        tasks.append(task)
     try:
         await app.run_async()
     finally:
@@ -76,11 +86,14 @@ async def run(engine: Engine, settings: Settings, serve: tuple[str, int] | None)
         await engine.close()
 
 
-def _report_stop(app: MiniReasonerApp, task: asyncio.Task[object]) -> None:
-    """A served front-end stopped on its own (e.g. the port is taken): say so in the app."""
+def _report_stop(app: MiniReasonerApp, name: str, task: asyncio.Task[object]) -> None:
+    """A served front-end stopped on its own (the port is taken, Discord refused the token...):
+    say so in the app; the chat and the other front-ends go on."""
     if task.cancelled():
         return
     error = task.exception()
     if error is not None:
-        log.error("a served front-end stopped", exc_info=error)
-        app.notify(str(error), title="serving stopped", severity="error", timeout=30)
+        log.error("%s stopped", name, exc_info=error)
+        app.notify(str(error), title=f"{name} stopped", severity="error", timeout=30)
+    elif task.result() is False:  # the bot logged why it could not run
+        app.notify(f"see {LOG_FILE} in the cache folder", title=f"{name} stopped", timeout=30)
