@@ -6,6 +6,8 @@ did) and the chat screen shows the training progress until the model is ready.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import App
 from textual.screen import Screen
 
@@ -17,7 +19,7 @@ class MiniReasonerApp(App[None]):
     """Mini Reasoner in the terminal."""
 
     TITLE = "Mini Reasoner"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
 
     def __init__(self, engine: Engine, *, serving: str = "") -> None:
         """``serving`` names the other front-ends this process runs (shown with their traffic)."""
