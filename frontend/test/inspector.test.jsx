@@ -81,7 +81,7 @@ describe('inspector', () => {
     expect(cells[3]).toHaveAttribute('title', '7 → plus: 65.0%');
     expect(cells[8]).toHaveTextContent('31%');
     expect(cells[8]).toHaveClass('conf-low');
-    expect(inspector).toHaveTextContent('Lowest confidence: “7” at 31%');
+    expect(inspector).toHaveTextContent('Lowest confidence: “7” at 31.0%');
 
     // focusing a row spells out what it looked at
     act(() => fourth.focus());

@@ -28,7 +28,7 @@ describe('server status', () => {
     const status = bar.closest('section');
     expect(status).toHaveTextContent('Training the model — 42%');
     expect(status).toHaveTextContent('about 1 min 20 s left');
-    expect(status).toHaveTextContent('training the model: step 1260 of 3000');
+    expect(status).toHaveTextContent('Training the model: step 1260 of 3000.');
     const box = screen.getByRole('textbox', { name: 'Your question' });
     expect(box).toBeDisabled();
     expect(box).toHaveAccessibleDescription(/The model is training; you can type when it is ready/);

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { useInspection } from '../hooks/useInspection.js';
 import { percent } from '../lib/format.js';
 import { ErrorNotice } from './ErrorNotice.jsx';
@@ -6,8 +7,13 @@ import { HeatMap } from './HeatMap.jsx';
 /** Why the model answered as it did: the attention heat map and per-token confidence. */
 export function Inspector({ message, id }) {
   const { data, error, loading, retry } = useInspection(message);
+  const section = useRef(null);
+  // The map opens below the answer, often under the fold: bring it into view once drawn.
+  useEffect(() => {
+    if (data) section.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [data]);
   return (
-    <section className="inspector" id={id} aria-label="Inspector" aria-busy={loading}>
+    <section className="inspector" id={id} ref={section} aria-label="Inspector" aria-busy={loading}>
       {loading && <p className="inspector-loading">Replaying the answer to see inside…</p>}
       {error && <ErrorNotice error={error} onRetry={retry} />}
       {data && (
@@ -42,5 +48,5 @@ function lowest(tokens, probs) {
   probs.forEach((p, i) => {
     if (p < probs[at]) at = i;
   });
-  return `“${tokens[at]}” at ${percent(probs[at])}`;
+  return `“${tokens[at]}” at ${percent(probs[at], 1)}`;
 }

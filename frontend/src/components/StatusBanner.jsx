@@ -1,6 +1,10 @@
 import { duration, percent } from '../lib/format.js';
 import { Troubleshooting } from './Troubleshooting.jsx';
 
+function capitalized(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** The server's state when it is not simply ready: training progress, failures, no answer. */
 export function StatusBanner({ phase, info, error, onRetry }) {
   if (phase === 'ready') return null;
@@ -30,8 +34,8 @@ export function StatusBanner({ phase, info, error, onRetry }) {
           </div>
         )}
         <p className="banner-text">
-          {status.message || 'starting'}. The first start trains the model from scratch; it is
-          cached, so later starts take under a second. You can type once it is ready.
+          {capitalized(status.message || 'starting')}. The first start trains the model from
+          scratch; it is cached, so later starts take under a second. You can type once it is ready.
         </p>
       </section>
     );
