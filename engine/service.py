@@ -34,6 +34,10 @@ State = Literal["loading", "training", "ready", "failed", "closed"]
 MAX_PROMPT_TOKENS = 256
 
 
+class _StartupCancelled(Exception):
+    """Raised from the training progress callback to stop training when the engine closes."""
+
+
 @dataclass(frozen=True)
 class Status:
     """Where the engine is in its life; cheap to read from any thread."""
@@ -82,6 +86,7 @@ class Engine:
         self._checkpoint: Checkpoint | None = None
         self._decoder: BatchDecoder | None = None
         self._ready = threading.Event()
+        self._closing = threading.Event()
         self._startup: threading.Thread | None = None
         self.traffic = Traffic()  # every request from every front-end, as it finishes
 
@@ -110,9 +115,15 @@ class Engine:
             raise EngineNotReady(self._status.message, self._status.progress)
 
     async def close(self, timeout: float = 10.0) -> None:
-        """Finish in-flight requests (up to ``timeout`` s), then stop the decoder thread."""
+        """Stop a start-up still training, finish in-flight requests (up to ``timeout`` s),
+        then stop the decoder thread."""
+        self._closing.set()
+        startup = self._startup
+        if startup is not None and startup.is_alive():
+            await asyncio.to_thread(startup.join, timeout)
         decoder, self._decoder = self._decoder, None
         self._status = Status("closed", "shut down")
+        self._ready.set()
         if decoder is not None:
             await asyncio.to_thread(decoder.close, timeout)
 
@@ -125,13 +136,18 @@ class Engine:
                 force=force_train,
                 on_progress=self._on_progress,
             )
-            self._become_ready(loaded)
+            if not self._closing.is_set():
+                self._become_ready(loaded)
+        except _StartupCancelled:
+            log.info("start-up stopped: the engine is shutting down")
         except Exception as exc:
             log.exception("the model failed to start")
             self._status = Status("failed", f"the model failed to start: {exc}")
             self._ready.set()
 
     def _on_progress(self, p: Progress) -> None:
+        if self._closing.is_set():
+            raise _StartupCancelled()
         accuracy = p.report.overall if p.report else (self._status.accuracy)
         rate = p.elapsed / p.step if p.step else 0.0
         self._status = Status(

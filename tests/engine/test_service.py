@@ -249,3 +249,15 @@ async def test_close_finishes_in_flight_work(small_checkpoint, tmp_path: Path):
     assert results[0].answer == "7"
     with pytest.raises(EngineClosed):
         await engine.complete("what is 3 plus 4?")
+
+
+async def test_close_stops_a_start_up_that_is_still_training(tmp_path: Path):
+    engine = Engine(Settings(cache_dir=tmp_path), TINY)
+    engine.start()
+    while engine.status.state != "training":
+        await asyncio.sleep(0.005)
+    await engine.close(timeout=30)
+    assert engine.status.state == "closed"
+    assert not engine._startup.is_alive()
+    assert engine._decoder is None, "no decoder thread started after close"
+    assert not list(tmp_path.glob("*.safetensors")), "training stopped before the end"
