@@ -80,6 +80,7 @@ def save(ckpt: Checkpoint, path: Path) -> None:
         save_file(tensors, tmp, metadata=meta)
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a cache is for every local user
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
