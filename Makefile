@@ -33,7 +33,8 @@ bench: setup
 	$(BIN)/python -m bench.training
 
 # The web UI (frontend/): built when Node is present, so the server serves it on its own port.
-NODE_OK := $(shell command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && echo yes)
+NODE_OK := $(shell command -v npm >/dev/null 2>&1 && \
+	node -e 'process.exit(process.versions.node.split(".")[0] >= 20 ? 0 : 1)' 2>/dev/null && echo yes)
 UI_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.js -type f 2>/dev/null)
 
 .PHONY: ui ui-test
