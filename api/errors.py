@@ -102,12 +102,15 @@ def validation_message(errors: Sequence[Any]) -> tuple[str, str | None]:
             return f"the request body is not valid JSON: {reason}", None
         field = ".".join(loc)
         first = first or (loc[0] if loc else None)
-        if not loc:
+        if not loc and kind == "missing":
+            parts.append(f"the request body is missing: send JSON, e.g. {EXAMPLE_BODY}")
+        elif not loc:
             parts.append(f"the request body must be a JSON object, e.g. {EXAMPLE_BODY}")
         elif kind == "missing":
             parts.append(f"{field} is required")
         else:
-            parts.append(f"{field}: {_lower_first(error.get('msg', 'is not valid'))}")
+            reason = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+            parts.append(f"{field}: {_lower_first(reason)}")
     return "; ".join(parts) or "the request is not valid", first
 
 
@@ -119,6 +122,9 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+        # FastAPI's "error parsing the body", e.g. bytes that are not UTF-8: malformed JSON
+        return error_response(request, 422, f"the request body is not valid JSON: {exc.__cause__}")
     headers = dict(exc.headers) if exc.headers else None
     return error_response(request, exc.status_code, str(exc.detail), headers=headers)
 

@@ -10,8 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas import Usage
-from engine.results import MAX_SEED, MAX_TEMPERATURE, MAX_TOP_K
+from api.schemas import MAX_JSON_SEED, Text, Usage
+from engine.results import MAX_TEMPERATURE, MAX_TOP_K
 
 MAX_STOPS = 4  # as OpenAI's API
 
@@ -30,8 +30,8 @@ class SamplingRequest(BaseModel):
     temperature: float | None = Field(None, ge=0.0, le=MAX_TEMPERATURE, description="default 0")
     top_p: float | None = Field(None, ge=0.0, le=1.0, description="accepted and ignored")
     top_k: int | None = Field(None, ge=0, le=MAX_TOP_K, description="extension: top-k cut")
-    seed: int | None = Field(None, ge=0, le=MAX_SEED)
-    n: int | None = Field(None, ge=1, description="only 1")
+    seed: int | None = Field(None, ge=0, le=MAX_JSON_SEED)
+    n: int | None = Field(None, ge=1, description="only 1", json_schema_extra={"maximum": 1})
     stop: str | list[str] | None = Field(None, description=f"up to {MAX_STOPS} sequences")
     stream: bool = False
     stream_options: StreamOptions | None = None
@@ -46,14 +46,14 @@ class ContentPart(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     type: str
-    text: str | None = None
+    text: Text | None = None
 
 
 class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     role: str
-    content: str | list[ContentPart] | None = None
+    content: Text | list[ContentPart] | None = None
 
     def text(self) -> str:
         if isinstance(self.content, list):
@@ -62,16 +62,20 @@ class ChatMessage(BaseModel):
 
 
 class ChatRequest(SamplingRequest):
-    messages: list[ChatMessage] = Field(min_length=1)
+    messages: list[ChatMessage] = Field(
+        min_length=1,
+        description="the last user message is the prompt",
+        json_schema_extra={"contains": {"properties": {"role": {"const": "user"}}}},
+    )
     max_completion_tokens: int | None = Field(None, ge=1, description="same as max_tokens")
     logprobs: bool | None = None
     top_logprobs: int | None = Field(None, ge=0, le=20)
 
 
 class TextRequest(SamplingRequest):
-    prompt: str | list[str]
+    prompt: Text | list[Text]
     logprobs: int | None = Field(None, ge=0, le=5)
-    echo: bool = False
+    echo: bool = Field(False, description="not supported", json_schema_extra={"const": False})
 
 
 class TopLogprob(BaseModel):

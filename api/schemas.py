@@ -7,13 +7,12 @@ setting, checked by the engine (``max_prompt_chars``).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from engine.results import (
     DEFAULT_MAX_TOKENS,
-    MAX_SEED,
     MAX_TEMPERATURE,
     MAX_TOKENS_LIMIT,
     MAX_TOP_K,
@@ -24,6 +23,19 @@ from engine.results import (
 from engine.service import Info, Status
 
 MODEL_NAME = "mini-reasoner"
+MAX_JSON_SEED = 2**53 - 1  # larger integers lose precision in JavaScript (and JSON) clients
+
+
+def _unicode(text: str) -> str:
+    """JSON can carry half a surrogate pair ("\\ud835"): not text, and not encodable."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text (it holds an unpaired surrogate)") from None
+    return text
+
+
+Text = Annotated[str, AfterValidator(_unicode)]
 
 
 class CompleteRequest(BaseModel):
@@ -34,11 +46,11 @@ class CompleteRequest(BaseModel):
         json_schema_extra={"examples": [{"prompt": "What is 3 plus 4?"}]},
     )
 
-    prompt: str = Field(description="the question, e.g. 'What is 3 plus 4?'")
+    prompt: Text = Field(description="the question, e.g. 'What is 3 plus 4?'")
     max_tokens: int = Field(DEFAULT_MAX_TOKENS, ge=1, le=MAX_TOKENS_LIMIT)
     temperature: float = Field(0.0, ge=0.0, le=MAX_TEMPERATURE, description="0 = greedy")
     top_k: int = Field(0, ge=0, le=MAX_TOP_K, description="0 = no top-k cut")
-    seed: int | None = Field(None, ge=0, le=MAX_SEED, description="for repeatable sampling")
+    seed: int | None = Field(None, ge=0, le=MAX_JSON_SEED, description="repeatable sampling")
 
     def options(self) -> Options:
         return Options(self.max_tokens, self.temperature, self.top_k, self.seed)
