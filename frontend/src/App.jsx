@@ -24,9 +24,9 @@ const WAITING = {
 /** Every prompt sent in this browser, oldest first, without repeats in a row (for ↑). */
 function promptHistory(conversations) {
   const prompts = conversations
-    .slice()
-    .reverse()
-    .flatMap((c) => c.messages.filter((m) => m.role === 'user').map((m) => m.text));
+    .flatMap((c) => c.messages.filter((m) => m.role === 'user'))
+    .sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0))
+    .map((m) => m.text);
   return prompts.filter((p, i) => p !== prompts[i - 1]);
 }
 
