@@ -53,9 +53,13 @@ async def test_serve_runs_the_web_api_beside_the_app(
                     seen["reply"] = await client.post("/api/complete", json={"prompt": "2 + 5?"})
                     break
                 await pilot.pause(0.05)
-        await pilot.pause(0.2)
+        activity = app.screen.query_one(ActivityLog)
+        for _ in range(200):  # until the request's record reached the panel
+            if activity.line_count:
+                break
+            await pilot.pause(0.05)
         seen["serving"] = app.serving
-        seen["activity"] = list(app.screen.query_one(ActivityLog).lines)
+        seen["activity"] = list(activity.lines)
         app.exit()
 
     class HeadlessApp(MiniReasonerApp):

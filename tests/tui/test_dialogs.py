@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.command import CommandList
 from textual.widgets import DataTable, Input
 
 from engine.results import Options
@@ -110,7 +111,9 @@ async def test_command_palette_runs_chat_actions(engine: Engine):
     async with running(engine) as s:
         await s.pilot.press("ctrl+p")
         await s.pilot.press(*"inspect")
-        await s.pilot.pause(0.3)
+        hits = s.app.screen.query_one(CommandList)
+        await s.until(lambda: hits.option_count > 0 and hits.highlighted is not None)
+        assert "Inspect" in str(hits.get_option_at_index(0).prompt)
         await s.pilot.press("enter")
         await s.pilot.pause()
         assert s.app.screen.query_one(Inspector).display

@@ -38,7 +38,6 @@ async def test_web_api_traffic_shows_in_the_app(engine: Engine):
             await s.ask("what is 3 plus 4?")  # the app's own requests are not listed
             await s.until(lambda: activity.line_count == 1)
             assert activity.lines[0] == "api: 6 + 1 = ? -> 7"
-            await s.pilot.pause(0.3)
             assert "req/s" in str(s.app.screen.query_one(StatusLine).render())
             assert activity.border_title == "traffic · api 1 · tui 1"
             await s.pilot.press("f4")
