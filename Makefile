@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: setup ui
-	$(BIN)/mini-reasoner ask "what's 347 + 235?"
+	$(BIN)/mini-reasoner serve
 
 test: setup
 	$(BIN)/ruff check .

@@ -346,4 +346,3 @@ def _deliver(items: list[tuple[Request, Event]]) -> None:
     for request, event in items:
         if not request.cancelled:
             request.deliver(event)
-

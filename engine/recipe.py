@@ -56,3 +56,6 @@ TINY = Recipe(
     hidden=32,
     train=TrainConfig(batch_size=16, max_steps=40, eval_every=40, eval_per_family=4),
 )
+
+# The recipes a user can pick by name (``--recipe``).
+RECIPES: dict[str, Recipe] = {"default": DEFAULT, "small": SMALL}
