@@ -11,8 +11,8 @@ from engine.service import Status
 
 EXPLANATION = (
     "The model is being prepared. On the very first start it is trained from scratch on "
-    "synthetic questions (a few minutes on a laptop) and cached, so later starts load it in "
-    "well under a second. The chat opens as soon as it is ready."
+    "synthetic questions (the line below says how long that should take) and cached, so "
+    "later starts load it in well under a second. The chat opens as soon as it is ready."
 )
 
 
