@@ -15,11 +15,11 @@ from cli.bot import add_parser as add_bot_parser
 from cli.progress import training_bar
 from cli.serve import add_parser as add_serve_parser
 from cli.tui import add_parser as add_tui_parser
-from engine import data
+from engine import data, tasks
 from engine.cache import Loaded, load_or_train
 from engine.errors import EngineError
 from engine.evaluation import evaluate
-from engine.recipe import DEFAULT
+from engine.recipe import RECIPES
 from engine.service import Engine
 from engine.settings import Settings
 
@@ -27,9 +27,18 @@ console = Console()
 EVAL_SEED = 20_261_203  # differs from the seed of the set watched during training
 
 
-def load_model(settings: Settings, force: bool = False) -> Loaded:
+def add_recipe_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--recipe",
+        choices=sorted(RECIPES),
+        default="default",
+        help="model: default (every task family) or small (the seed's one-digit tasks, quick)",
+    )
+
+
+def load_model(settings: Settings, recipe_name: str, force: bool = False) -> Loaded:
     """The cached model, or a freshly trained one with a progress bar."""
-    recipe = DEFAULT.with_seed(settings.seed)
+    recipe = RECIPES[recipe_name].with_seed(settings.seed)
     with training_bar(console) as on_progress:
         loaded = load_or_train(settings.cache_dir, recipe, force=force, on_progress=on_progress)
     where = loaded.path or "memory only (the cache folder could not be written)"
@@ -39,13 +48,15 @@ def load_model(settings: Settings, force: bool = False) -> Loaded:
 
 
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
-    load_model(settings, force=args.force)
+    load_model(settings, args.recipe, force=args.force)
     return 0
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    ckpt = load_model(settings).checkpoint
-    examples = data.eval_set(EVAL_SEED, args.per_family)
+    ckpt = load_model(settings, args.recipe).checkpoint
+    train_cfg = RECIPES[args.recipe].train
+    families = train_cfg.families or tasks.FAMILIES
+    examples = data.eval_set(EVAL_SEED, args.per_family, families, train_cfg.seed_range)
     with console.status(f"evaluating {len(examples)} held-out prompts"):
         report = evaluate(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, examples)
     table = Table(title="accuracy on held-out phrasings")
@@ -63,7 +74,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    engine = Engine.from_checkpoint(load_model(settings).checkpoint, settings)
+    engine = Engine.from_checkpoint(load_model(settings, args.recipe).checkpoint, settings)
 
     async def ask() -> str:
         try:
@@ -92,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer one prompt")
     ask.add_argument("prompt")
     ask.set_defaults(run=cmd_ask)
+    for command in (train, ev, ask):
+        add_recipe_argument(command)
     add_serve_parser(sub)
     add_tui_parser(sub)
     add_bot_parser(sub)

@@ -21,7 +21,10 @@ from engine.train import ProgressCallback
 
 @contextlib.contextmanager
 def training_bar(console: Console) -> Iterator[ProgressCallback]:
-    """Yield a callback that draws training progress: steps, loss, held-out accuracy, ETA."""
+    """Yield a callback that draws training progress: steps, loss, held-out accuracy, ETA.
+
+    The bar appears with the first training step, so loading a cached model shows none.
+    """
     columns = (
         TextColumn("[bold]training"),
         BarColumn(),
@@ -32,13 +35,19 @@ def training_bar(console: Console) -> Iterator[ProgressCallback]:
         TextColumn("eta"),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=console, transient=False) as bar:
-        task = bar.add_task("train", total=None, loss="-", accuracy="-")
+    bar = Progress(*columns, console=console, transient=False)
+    task = bar.add_task("train", total=None, loss="-", accuracy="-")
 
-        def update(p: TrainProgress) -> None:
-            fields = {"loss": f"{p.loss:.3f}"}
-            if p.report is not None:
-                fields["accuracy"] = f"{p.report.overall:.1%}"
-            bar.update(task, completed=p.step, total=p.max_steps, **fields)
+    def update(p: TrainProgress) -> None:
+        if p.step == 1:
+            bar.start()
+        fields = {"loss": f"{p.loss:.3f}"}
+        if p.report is not None:
+            fields["accuracy"] = f"{p.report.overall:.1%}"
+        bar.update(task, completed=p.step, total=p.max_steps, **fields)
 
+    try:
         yield update
+    finally:
+        if bar.live.is_started:
+            bar.stop()
