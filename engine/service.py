@@ -209,13 +209,19 @@ class Engine:
         return await self._final(prompt, options, source, attention=False)
 
     async def stream(
-        self, prompt: str, options: Options | None = None, *, source: str = ""
+        self,
+        prompt: str,
+        options: Options | None = None,
+        *,
+        source: str = "",
+        attention: bool = False,
     ) -> AsyncIterator[TokenEvent | Completion]:
         """Yield a TokenEvent per generated token, then the Completion.
 
+        ``attention=True`` keeps the attention rows on the Completion (for an inspector).
         Leaving the loop early (or cancelling the task) frees the request's batch slot.
         """
-        events = self._run(prompt, options or Options(), source, stream=True, attention=False)
+        events = self._run(prompt, options or Options(), source, stream=True, attention=attention)
         async with contextlib.aclosing(events):
             async for event in events:
                 yield event

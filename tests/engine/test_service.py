@@ -261,3 +261,13 @@ async def test_close_stops_a_start_up_that_is_still_training(tmp_path: Path):
     assert not engine._startup.is_alive()
     assert engine._decoder is None, "no decoder thread started after close"
     assert not list(tmp_path.glob("*.safetensors")), "training stopped before the end"
+
+
+async def test_a_stream_can_keep_attention_for_an_inspector(engine: Engine):
+    events = [e async for e in engine.stream("what is 3 plus 4?", attention=True)]
+    final = events[-1]
+    assert isinstance(final, Completion)
+    assert len(final.attention) == len(final.tokens)
+    assert all(len(row) == len(final.input_tokens) for row in final.attention)
+    plain = [e async for e in engine.stream("what is 3 plus 4?")][-1]
+    assert plain.attention == []
