@@ -16,7 +16,7 @@ from engine import phrasings, tasks, tokenizer
 from engine.phrasings import OPERATOR_VERBS, OPERATOR_WORDS, POLAR, SYNONYMS
 from engine.tokenizer import UNK, Vocab
 
-DATA_VERSION = "2"
+DATA_VERSION = "3"
 TRAIN, HELDOUT = "train", "heldout"
 
 # How often each family is drawn in training: harder families get more examples.
@@ -221,7 +221,7 @@ def _template_words(templates: list[str]) -> set[str]:
 
 def protected_tokens() -> set[str]:
     """Tokens training never blanks out: operation words, numbers and punctuation."""
-    words = {str(d) for d in range(10)} | set(_PUNCTUATION)
+    words = {str(d) for d in range(10)} | set(_PUNCTUATION) | {tokenizer.SPACE}
     polar = [words for by_variant in POLAR.values() for words in by_variant.values()]
     for values in [*SYNONYMS.values(), *OPERATOR_WORDS.values(), *OPERATOR_VERBS.values(), *polar]:
         for value in values:

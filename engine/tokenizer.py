@@ -13,23 +13,26 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<bos>", "<eos>"
+SPACE = "␣"  # whitespace between two digits: "12 34" is two numbers, "1234" is one
 SPECIALS = (PAD, UNK, BOS, EOS)
 PAD_ID, UNK_ID, BOS_ID, EOS_ID = range(4)
 
 # words (any script), an apostrophe suffix such as 's, one ASCII digit, or one other visible char
 _TOKEN = re.compile(r"[^\W\d_]+|'[^\W\d_]+|[0-9]|\S")
+_DIGIT_GAP = re.compile(r"(?<=[0-9])\s+(?=[0-9])")
 _NO_SPACE_BEFORE = {",", ".", "?", "!", ":", ";", ")", "'s"}
 
 
 def split(text: str) -> list[str]:
     """Case-fold and split ``text`` into tokens (no vocabulary lookup).
 
-    Control and format characters (NUL, zero-width joiners, direction marks) separate tokens
-    like spaces do: they carry no meaning the model could use.
+    Digits are single tokens, so whitespace between two digits becomes a :data:`SPACE` token
+    (otherwise "5 3 9" would read as "539"). Control and format characters (NUL, zero-width
+    joiners, direction marks) separate tokens like spaces do.
     """
     text = unicodedata.normalize("NFKC", text).casefold()
     text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf") else c for c in text)
-    return _TOKEN.findall(text)
+    return _TOKEN.findall(_DIGIT_GAP.sub(f" {SPACE} ", text))
 
 
 def detokenize(tokens: Sequence[str]) -> str:

@@ -40,3 +40,9 @@ def test_pieces_concatenate_to_the_detokenized_text():
     assert "".join(tokenizer.piece(tokens, i) for i in range(len(tokens))) == tokenizer.detokenize(
         tokens
     )
+
+
+def test_space_between_digits_keeps_numbers_apart():
+    assert tokenizer.split("sort 5 3 9") == ["sort", "5", "␣", "3", "␣", "9"]
+    assert tokenizer.split("539") == ["5", "3", "9"]
+    assert tokenizer.split("12 plus 34") == ["1", "2", "plus", "3", "4"]
