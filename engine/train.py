@@ -146,7 +146,7 @@ def train(
     """Train a fresh model until the held-out targets are met or ``max_steps`` is reached."""
     torch.manual_seed(cfg.seed)
     model = Seq2Seq(model_cfg)
-    optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr, fused=True)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda step: _lr_factor(step, cfg.max_steps)
     )
