@@ -1,4 +1,8 @@
-"""What a route needs, taken from the app it runs in (no module-level globals)."""
+"""What a route needs, taken from the app it runs in (no module-level globals).
+
+``async def`` on purpose: FastAPI runs plain ``def`` dependencies in its thread pool, a
+thread hop per request for reading an attribute.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,11 @@ from engine.service import Engine
 from engine.settings import Settings
 
 
-def _engine(request: Request) -> Engine:
+async def _engine(request: Request) -> Engine:
     return request.app.state.engine
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 

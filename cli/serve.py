@@ -22,12 +22,13 @@ import time
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
+import torch
 import uvicorn
 from fastapi import FastAPI
 
 from api import create_app
 from bots.runner import run_bot
-from engine.recipe import DEFAULT, SMALL, Recipe
+from engine.recipe import RECIPES, Recipe
 from engine.service import Engine
 from engine.settings import Settings
 
@@ -35,7 +36,6 @@ log = logging.getLogger(__name__)
 
 GRACE_SECONDS = 30  # how long in-flight requests may take to finish on shutdown
 PROGRESS_EVERY = 5.0  # seconds between progress lines while training
-RECIPES = {"default": DEFAULT, "small": SMALL}
 WORKER_RECIPE_ENV = "MINI_REASONER_SERVE_RECIPE"  # hands --recipe to --workers processes
 
 Service = Coroutine[Any, Any, None]
@@ -52,7 +52,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     )
     serve.add_argument("--port", type=int, help="port (default PORT, else 8000)")
     serve.add_argument(
-        "--workers", type=int, default=1, metavar="N", help="N API worker processes (API only)"
+        "--workers", type=_positive, default=1, metavar="N", help="N API worker processes"
     )
     serve.add_argument(
         "--recipe",
@@ -61,6 +61,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         help="model to serve; small: the seed's one-digit tasks only (quick to train, for demos)",
     )
     serve.set_defaults(run=cmd_serve)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -77,6 +83,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 async def serve(settings: Settings, recipe: Recipe, host: str, port: int) -> int:
     """Run every service over one engine until SIGINT/SIGTERM; 1 if a service failed."""
+    _decode_on_one_thread()
     engine = Engine(settings, recipe)
     engine.start()
     stop = asyncio.Event()
@@ -172,6 +179,7 @@ async def report_startup(engine: Engine) -> None:
 def worker_app() -> FastAPI:
     """One ``--workers`` process's app: its own engine over the cached checkpoint."""
     settings = Settings()
+    _decode_on_one_thread()
     recipe = RECIPES[os.environ.get(WORKER_RECIPE_ENV, "default")].with_seed(settings.seed)
     return create_app(Engine(settings, recipe), settings, owns_engine=True)
 
@@ -204,6 +212,17 @@ def _serve_workers(settings: Settings, recipe: str, host: str, port: int, worker
         timeout_graceful_shutdown=GRACE_SECONDS,
     )
     return 0
+
+
+def _decode_on_one_thread() -> None:
+    """Stop-gap until the engine sets it in its decoder thread (reported to the engine's owner).
+
+    When torch's intra-op thread pool is first used by the engine's short-lived start-up
+    thread, every op of the decoder thread later runs about 40 times slower (measured: 20
+    instead of 1,000 completions/s). One intra-op thread avoids that, and leaves the other
+    core to the event loop; decoding small batches of a small GRU gains nothing from more.
+    """
+    torch.set_num_threads(1)
 
 
 class _EmbeddedServer(uvicorn.Server):

@@ -59,6 +59,15 @@ async def test_options_are_honoured(client: httpx.AsyncClient) -> None:
     assert first == again  # same seed, same sample
 
 
+async def test_a_tiny_temperature_decodes_greedily(client: httpx.AsyncClient) -> None:
+    greedy = (await client.post("/api/complete", json={"prompt": SEED_PROMPT})).json()
+    for temperature in (1e-300, 1e-9):
+        body = {"prompt": SEED_PROMPT, "temperature": temperature, "top_k": 5, "seed": 1}
+        response = await client.post("/api/complete", json=body)
+        assert response.status_code == 200
+        assert response.json()["completion"] == greedy["completion"]
+
+
 async def test_json_without_content_type_is_accepted(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/complete", content=b'{"prompt": "what is 3 plus 4?"}')
     assert response.status_code == 200

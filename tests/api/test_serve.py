@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from cli.main import build_parser
 from cli.serve import StartupFailed, report_startup, run_services, serve_api
 from engine.checkpoint import Checkpoint
 from engine.recipe import TINY
@@ -72,6 +73,14 @@ def test_serve_command_answers_and_stops_cleanly_on_sigterm(
     assert process.returncode == 0, output
     assert f"Mini Reasoner on {url}" in output
     assert "model ready: checkpoint" in output
+
+
+def test_serve_options(capsys: pytest.CaptureFixture[str]) -> None:
+    args = build_parser().parse_args(["serve", "--port", "9000", "--recipe", "small"])
+    assert (args.port, args.recipe, args.workers, args.host) == (9000, "small", 1, None)
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["serve", "--workers", "0"])
+    assert "expected a whole number of at least 1, got '0'" in capsys.readouterr().err
 
 
 def test_serve_refuses_a_busy_port(small_checkpoint: Checkpoint, model_cache_dir: Path) -> None:
