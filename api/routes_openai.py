@@ -45,7 +45,7 @@ from api.openai_schemas import (
     TokenLogprob,
     TopLogprob,
 )
-from api.schemas import MODEL_NAME, Usage, engine_temperature
+from api.schemas import MODEL_NAME, Usage
 from api.stops import Piece, StopScanner
 from engine.errors import EngineError, GenerationFailed
 from engine.results import DEFAULT_MAX_TOKENS, MAX_TOKENS_LIMIT, Completion, Options
@@ -145,7 +145,7 @@ def _options(body: SamplingRequest, max_tokens: int | None = None) -> Options:
     wanted = max_tokens or body.max_tokens or DEFAULT_MAX_TOKENS
     return Options(
         max_tokens=min(wanted, MAX_TOKENS_LIMIT),
-        temperature=engine_temperature(body.temperature or 0.0),
+        temperature=body.temperature or 0.0,
         top_k=body.top_k or 0,
         seed=body.seed,
     )

@@ -37,17 +37,6 @@ def _unicode(text: str) -> str:
 
 Text = Annotated[str, AfterValidator(_unicode)]
 
-COLDEST = 1e-6  # sampling colder than this is greedy decoding, to float precision
-
-
-def engine_temperature(temperature: float) -> float:
-    """The temperature to hand the engine: below :data:`COLDEST`, 0 (greedy).
-
-    Stop-gap, reported to the engine's owner: the engine divides the logits by the
-    temperature before its softmax, which overflows to NaN (a 500) for tiny temperatures.
-    """
-    return temperature if temperature >= COLDEST else 0.0
-
 
 class CompleteRequest(BaseModel):
     """One prompt and optional generation options (defaults: greedy, the model's best answer)."""
@@ -64,8 +53,7 @@ class CompleteRequest(BaseModel):
     seed: int | None = Field(None, ge=0, le=MAX_JSON_SEED, description="repeatable sampling")
 
     def options(self) -> Options:
-        temperature = engine_temperature(self.temperature)
-        return Options(self.max_tokens, temperature, self.top_k, self.seed)
+        return Options(self.max_tokens, self.temperature, self.top_k, self.seed)
 
 
 class Usage(BaseModel):

@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
-import torch
 import uvicorn
 from fastapi import FastAPI
 
@@ -83,7 +82,6 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 async def serve(settings: Settings, recipe: Recipe, host: str, port: int) -> int:
     """Run every service over one engine until SIGINT/SIGTERM; 1 if a service failed."""
-    _decode_on_one_thread()
     engine = Engine(settings, recipe)
     engine.start()
     stop = asyncio.Event()
@@ -179,7 +177,6 @@ async def report_startup(engine: Engine) -> None:
 def worker_app() -> FastAPI:
     """One ``--workers`` process's app: its own engine over the cached checkpoint."""
     settings = Settings()
-    _decode_on_one_thread()
     recipe = RECIPES[os.environ.get(WORKER_RECIPE_ENV, "default")].with_seed(settings.seed)
     return create_app(Engine(settings, recipe), settings, owns_engine=True)
 
@@ -212,17 +209,6 @@ def _serve_workers(settings: Settings, recipe: str, host: str, port: int, worker
         timeout_graceful_shutdown=GRACE_SECONDS,
     )
     return 0
-
-
-def _decode_on_one_thread() -> None:
-    """Stop-gap until the engine sets it in its decoder thread (reported to the engine's owner).
-
-    When torch's intra-op thread pool is first used by the engine's short-lived start-up
-    thread, every op of the decoder thread later runs about 40 times slower (measured: 20
-    instead of 1,000 completions/s). One intra-op thread avoids that, and leaves the other
-    core to the event loop; decoding small batches of a small GRU gains nothing from more.
-    """
-    torch.set_num_threads(1)
 
 
 class _EmbeddedServer(uvicorn.Server):

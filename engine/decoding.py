@@ -16,6 +16,9 @@ from engine.model import Seq2Seq
 from engine.tokenizer import BOS_ID, EOS_ID, PAD_ID
 
 
+MIN_TEMPERATURE = 1e-6  # colder sampling equals greedy decoding at float32 precision
+
+
 @dataclass(frozen=True)
 class Sampling:
     """How to pick tokens: greedy when ``temperature`` is 0."""
@@ -56,7 +59,9 @@ def pick(
     for row, (sampling, gen) in enumerate(zip(samplings, generators, strict=False)):
         if sampling.temperature <= 0:
             continue
-        scaled = logits[row] / sampling.temperature
+        # a tiny temperature must sharpen, not overflow: subtract the max, bound the divisor
+        temperature = max(sampling.temperature, MIN_TEMPERATURE)
+        scaled = (logits[row] - logits[row].max()) / temperature
         if sampling.top_k:
             kth = scaled.topk(min(sampling.top_k, scaled.numel())).values[-1]
             scaled = scaled.masked_fill(scaled < kth, float("-inf"))

@@ -257,6 +257,12 @@ class Engine:
             raise InvalidRequest("prompt must be a string")
         if not prompt.strip():
             raise InvalidRequest("prompt must not be empty")
+        try:
+            prompt.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidRequest(
+                "prompt is not valid text (it holds an unpaired surrogate)"
+            ) from None
         limit = self.settings.max_prompt_chars
         if len(prompt) > limit:
             raise InvalidRequest(

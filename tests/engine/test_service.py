@@ -271,3 +271,14 @@ async def test_a_stream_can_keep_attention_for_an_inspector(engine: Engine):
     assert all(len(row) == len(final.input_tokens) for row in final.attention)
     plain = [e async for e in engine.stream("what is 3 plus 4?")][-1]
     assert plain.attention == []
+
+
+async def test_tiny_temperatures_sample_like_greedy(engine: Engine):
+    greedy = await engine.complete("what is 3 plus 4?")
+    icy = await engine.complete("what is 3 plus 4?", Options(temperature=1e-300, seed=3))
+    assert icy.text == greedy.text
+
+
+async def test_half_a_surrogate_pair_is_not_a_prompt(engine: Engine):
+    with pytest.raises(InvalidRequest, match="not valid text"):
+        await engine.complete("what is 3 plus \ud835?")
