@@ -15,7 +15,6 @@ from torch import Tensor
 from engine.model import Seq2Seq
 from engine.tokenizer import BOS_ID, EOS_ID, PAD_ID
 
-
 MIN_TEMPERATURE = 1e-6  # colder sampling equals greedy decoding at float32 precision
 
 
