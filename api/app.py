@@ -2,8 +2,10 @@
 
 Who runs the engine: whoever made it. By default the app only serves the engine it is given
 (``mini-reasoner serve`` starts and closes it, alongside the other front-ends). With
-``owns_engine=True`` (one engine per worker process) the app's lifespan starts it, without
-waiting, so ``GET /`` reports loading or training, and closes it when the server stops.
+``owns_engine=True`` (one engine per worker process) the app's lifespan starts it and closes
+it when the server stops. It does not wait for the model, so ``GET /`` reports loading or
+training, unless ``wait_ready=True``: a worker of ``serve --workers`` loads a model that is
+already cached, and must not accept requests (which a sibling could serve) before it has.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ def create_app(
     settings: Settings,
     *,
     owns_engine: bool = False,
+    wait_ready: bool = False,
     web_ui: Path | None = DEFAULT_DIST,
 ) -> FastAPI:
     """The web API over ``engine``; ``web_ui`` is a built frontend to serve (None: no UI)."""
@@ -44,6 +47,8 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if owns_engine:
             engine.start()
+            if wait_ready:
+                await engine.wait_ready()
         try:
             yield
         finally:

@@ -12,7 +12,8 @@ import logging
 from typing import Any
 
 from bots.runner import run_bot
-from cli.serve import RECIPES, report_startup
+from cli.options import add_recipe_argument, chosen_recipe
+from cli.serve import report_startup
 from engine.recipe import Recipe
 from engine.service import Engine
 from engine.settings import Settings
@@ -28,12 +29,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         help="publish the slash commands first: to DISCORD_GUILD_ID at once if set, else "
         "globally (Discord may take up to an hour); needed once, and after commands change",
     )
-    bot.add_argument(
-        "--recipe",
-        choices=sorted(RECIPES),
-        default="default",
-        help="model to serve; small: the seed's one-digit tasks only (quick to train, for demos)",
-    )
+    add_recipe_argument(bot)
     bot.set_defaults(run=cmd_bot)
 
 
@@ -45,8 +41,7 @@ def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 2
     try:
-        recipe = RECIPES[args.recipe].with_seed(settings.seed)
-        return 0 if asyncio.run(run(settings, recipe, sync=args.sync)) else 1
+        return 0 if asyncio.run(run(settings, chosen_recipe(args, settings), sync=args.sync)) else 1
     except KeyboardInterrupt:  # Ctrl+C: the bot and the engine were closed on the way out
         return 0
 

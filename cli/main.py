@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.bot import add_parser as add_bot_parser
+from cli.options import add_recipe_argument, chosen_recipe
 from cli.progress import training_bar
 from cli.serve import add_parser as add_serve_parser
 from cli.tui import add_parser as add_tui_parser
@@ -19,7 +20,7 @@ from engine import data, tasks
 from engine.cache import Loaded, load_or_train
 from engine.errors import EngineError
 from engine.evaluation import evaluate
-from engine.recipe import RECIPES
+from engine.recipe import Recipe
 from engine.service import Engine
 from engine.settings import Settings
 
@@ -27,18 +28,8 @@ console = Console()
 EVAL_SEED = 20_261_203  # differs from the seed of the set watched during training
 
 
-def add_recipe_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--recipe",
-        choices=sorted(RECIPES),
-        default="default",
-        help="model: default (every task family) or small (the seed's one-digit tasks, quick)",
-    )
-
-
-def load_model(settings: Settings, recipe_name: str, force: bool = False) -> Loaded:
+def load_model(settings: Settings, recipe: Recipe, force: bool = False) -> Loaded:
     """The cached model, or a freshly trained one with a progress bar."""
-    recipe = RECIPES[recipe_name].with_seed(settings.seed)
     with training_bar(console) as on_progress:
         loaded = load_or_train(settings.cache_dir, recipe, force=force, on_progress=on_progress)
     where = loaded.path or "memory only (the cache folder could not be written)"
@@ -48,13 +39,14 @@ def load_model(settings: Settings, recipe_name: str, force: bool = False) -> Loa
 
 
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
-    load_model(settings, args.recipe, force=args.force)
+    load_model(settings, chosen_recipe(args, settings), force=args.force)
     return 0
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    ckpt = load_model(settings, args.recipe).checkpoint
-    train_cfg = RECIPES[args.recipe].train
+    recipe = chosen_recipe(args, settings)
+    ckpt = load_model(settings, recipe).checkpoint
+    train_cfg = recipe.train
     families = train_cfg.families or tasks.FAMILIES
     examples = data.eval_set(EVAL_SEED, args.per_family, families, train_cfg.seed_range)
     with console.status(f"evaluating {len(examples)} held-out prompts"):
@@ -74,7 +66,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    engine = Engine.from_checkpoint(load_model(settings, args.recipe).checkpoint, settings)
+    engine = Engine.from_checkpoint(
+        load_model(settings, chosen_recipe(args, settings)).checkpoint, settings
+    )
 
     async def ask() -> str:
         try:

@@ -27,6 +27,7 @@ from fastapi import FastAPI
 
 from api import create_app
 from bots.runner import run_bot
+from cli.options import add_recipe_argument, chosen_recipe, recipe_name
 from engine.recipe import RECIPES, Recipe
 from engine.service import Engine
 from engine.settings import Settings
@@ -35,7 +36,6 @@ log = logging.getLogger(__name__)
 
 GRACE_SECONDS = 30  # how long in-flight requests may take to finish on shutdown
 PROGRESS_EVERY = 5.0  # seconds between progress lines while training
-WORKER_RECIPE_ENV = "MINI_REASONER_SERVE_RECIPE"  # hands --recipe to --workers processes
 
 Service = Coroutine[Any, Any, None]
 
@@ -53,12 +53,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     serve.add_argument(
         "--workers", type=_positive, default=1, metavar="N", help="N API worker processes"
     )
-    serve.add_argument(
-        "--recipe",
-        choices=sorted(RECIPES),
-        default="default",
-        help="model to serve; small: the seed's one-digit tasks only (quick to train, for demos)",
-    )
+    add_recipe_argument(serve)
     serve.set_defaults(run=cmd_serve)
 
 
@@ -71,10 +66,10 @@ def _positive(text: str) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     host = args.host or settings.host
     port = settings.port if args.port is None else args.port
-    recipe = RECIPES[args.recipe].with_seed(settings.seed)
+    recipe = chosen_recipe(args, settings)
     try:
         if args.workers > 1:
-            return _serve_workers(settings, args.recipe, host, port, args.workers)
+            return _serve_workers(settings, recipe_name(args, settings), host, port, args.workers)
         return asyncio.run(serve(settings, recipe, host, port))
     except KeyboardInterrupt:  # a second Ctrl+C: stop without waiting
         return 130
@@ -177,8 +172,8 @@ async def report_startup(engine: Engine) -> None:
 def worker_app() -> FastAPI:
     """One ``--workers`` process's app: its own engine over the cached checkpoint."""
     settings = Settings()
-    recipe = RECIPES[os.environ.get(WORKER_RECIPE_ENV, "default")].with_seed(settings.seed)
-    return create_app(Engine(settings, recipe), settings, owns_engine=True)
+    recipe = RECIPES[settings.recipe].with_seed(settings.seed)
+    return create_app(Engine(settings, recipe), settings, owns_engine=True, wait_ready=True)
 
 
 def _serve_workers(settings: Settings, recipe: str, host: str, port: int, workers: int) -> int:
@@ -197,7 +192,7 @@ def _serve_workers(settings: Settings, recipe: str, host: str, port: int, worker
     except StartupFailed as exc:
         _log_failure(exc)
         return 1
-    os.environ[WORKER_RECIPE_ENV] = recipe
+    os.environ["MINI_REASONER_RECIPE"] = recipe  # the workers read their settings anew
     print(f"Mini Reasoner on {_url(host, port)} with {workers} workers")
     uvicorn.run(
         "cli.serve:worker_app",

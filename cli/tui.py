@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bots.runner import run_bot
+from cli.options import add_recipe_argument, chosen_recipe
 from cli.serve import serve_api
 from engine.service import Engine
 from engine.settings import Settings
@@ -35,12 +36,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     )
     tui.add_argument("--host", help="with --serve: address (default MINI_REASONER_HOST)")
     tui.add_argument("--port", type=int, help="with --serve: port (default PORT, else 8000)")
+    add_recipe_argument(tui)
     tui.set_defaults(run=cmd_tui)
 
 
 def cmd_tui(args: argparse.Namespace, settings: Settings) -> int:
     log_to_file(settings)
-    engine = Engine(settings)
+    engine = Engine(settings, chosen_recipe(args, settings))
     engine.start()  # loads the cache or trains in the background; the app opens at once
     host = args.host or settings.host
     port = settings.port if args.port is None else args.port

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,6 +25,7 @@ class Settings(BaseSettings):
     )
 
     cache_dir: Path = Field(default_factory=_default_cache_dir)
+    recipe: Literal["default", "small"] = "default"  # which model (engine.recipe.RECIPES)
     seed: int = 0
     host: str = "127.0.0.1"
     port: int = Field(

@@ -1,0 +1,25 @@
+"""Command-line options every command shares."""
+
+from __future__ import annotations
+
+import argparse
+
+from engine.recipe import RECIPES, Recipe
+from engine.settings import Settings
+
+
+def add_recipe_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--recipe",
+        choices=sorted(RECIPES),
+        help="model: default (every task family) or small (the seed's one-digit tasks only, "
+        "quick to train, for demos and tests); default: MINI_REASONER_RECIPE, else default",
+    )
+
+
+def chosen_recipe(args: argparse.Namespace, settings: Settings) -> Recipe:
+    return RECIPES[recipe_name(args, settings)].with_seed(settings.seed)
+
+
+def recipe_name(args: argparse.Namespace, settings: Settings) -> str:
+    return args.recipe or settings.recipe
