@@ -6,11 +6,12 @@ from textual.widgets import Log
 
 from engine.answer import is_decline
 from engine.traffic import RequestRecord, Traffic
+from tui.safe_text import safe_text
 
 
 def describe_request(record: RequestRecord) -> str:
-    """e.g. "api: what is 3 plus 4? -> 7"."""
-    prompt = " ".join(record.prompt.split())[:60]
+    """e.g. "api: what is 3 plus 4? -> 7" (anyone may have sent the prompt: no control codes)."""
+    prompt = " ".join(safe_text(record.prompt).split())[:60]
     if record.completion is None:
         result = record.outcome
     elif record.completion.answer is not None:

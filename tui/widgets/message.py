@@ -8,6 +8,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui.conversation import Turn
+from tui.safe_text import safe_text
 
 FINAL = "therefore the answer is"
 CURSOR = "▌"
@@ -17,7 +18,7 @@ class PromptMessage(Static):
     """What the user asked, shown verbatim (never parsed as markup)."""
 
     def __init__(self, prompt: str) -> None:
-        super().__init__(Content(prompt))
+        super().__init__(Content(safe_text(prompt)))
         self.border_title = "you"
 
 

@@ -8,6 +8,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
 from tui.history import PromptHistory
+from tui.safe_text import safe_text
 
 
 class PromptInput(Input):
@@ -21,6 +22,10 @@ class PromptInput(Input):
     def __init__(self, history: PromptHistory, *, placeholder: str = "", id: str | None = None):
         super().__init__(placeholder=placeholder, id=id)
         self.history = history
+
+    def validate_value(self, value: str) -> str:
+        """Every way into the box (typing, pasting, history) passes here: no control codes."""
+        return safe_text(value)
 
     def action_history_previous(self) -> None:
         self._recall(self.history.previous(self.value))
