@@ -16,8 +16,9 @@ from engine import phrasings, tasks, tokenizer
 from engine.phrasings import OPERATOR_VERBS, OPERATOR_WORDS, POLAR, SYNONYMS
 from engine.tokenizer import UNK, Vocab
 
-DATA_VERSION = "3"
+DATA_VERSION = "4"
 TRAIN, HELDOUT = "train", "heldout"
+SEED_SHARE = 0.25  # extra share of one-digit problems in the seed's families
 
 # How often each family is drawn in training: harder families get more examples.
 MIX: dict[str, float] = {
@@ -147,6 +148,8 @@ def _in_scope_example(
     family: str, rng: random.Random, split: str, seed_range: bool = False
 ) -> Example:
     variant = rng.choice(tasks.VARIANTS[family])
+    # the seed's one-digit questions must be perfect: give them a quarter of their families
+    seed_range = seed_range or (family in tasks.SEED_FAMILIES and rng.random() < SEED_SHARE)
     problem = tasks.sample_problem(family, variant, rng, seed_range)
     body = rng.choice(templates_for(family, variant, split))
     return Example(render(problem, body, rng, split), tasks.solve(problem), problem)

@@ -155,10 +155,12 @@ def _ordering(p: Problem) -> tuple[str, str]:
     big, small = max(a, b), min(a, b)
     if a == b:
         verdict = "they are equal."
-    elif p.variant in ("max", "is_greater"):
+    elif p.variant == "max":
         verdict = f"{big} is larger."
-    else:
+    elif p.variant == "min":
         verdict = f"{small} is smaller."
+    else:  # a yes/no question about a: say how a relates to b, then match the question
+        verdict = f"{a} is {'larger' if a > b else 'smaller'} than {b}."
     answer = {
         "max": str(big),
         "min": str(small),
@@ -170,27 +172,35 @@ def _ordering(p: Problem) -> tuple[str, str]:
 
 def _comparison(a: int, b: int) -> str:
     """Why one number is larger: more digits, or the first digit where they differ."""
-    if a <= 9 and b <= 9:
-        return ""
     da, db = str(a), str(b)
     if len(da) != len(db):
         unit = "digit" if len(da) == 1 else "digits"
         return f"{a} has {len(da)} {unit} and {b} has {len(db)}, so "
+    if len(da) == 1:
+        return f"{a} {_relation(a, b)} {b}, so "
     steps = []
     for i, (x, y) in enumerate(zip(da, db, strict=True)):
-        relation = "=" if x == y else ("<" if x < y else ">")
-        steps.append(f"{_PLACES[len(da) - 1 - i]} {x} {relation} {y}")
+        steps.append(f"{_PLACES[len(da) - 1 - i]} {x} {_relation(int(x), int(y))} {y}")
         if x != y:
             break
     return ", ".join(steps) + ", so "
+
+
+def _relation(x: int, y: int) -> str:
+    return "=" if x == y else ("<" if x < y else ">")
 
 
 def _sorting(p: Problem) -> tuple[str, str]:
     desc = p.variant == "desc"
     order = "from largest to smallest" if desc else "from smallest to largest"
     listed = ", ".join(map(str, p.numbers))
-    answer = ", ".join(map(str, sorted(p.numbers, reverse=desc)))
-    return f"sort {listed} {order}.", answer
+    ranked = sorted(p.numbers, reverse=desc)
+    groups = []
+    for width in sorted({len(str(n)) for n in p.numbers}, reverse=desc):
+        members = ", ".join(str(n) for n in ranked if len(str(n)) == width)
+        groups.append(f"{width} {'digit' if width == 1 else 'digits'}: {members}.")
+    answer = ", ".join(map(str, ranked))
+    return f"sort {listed} {order}. " + " ".join(groups), answer
 
 
 def _successor(p: Problem) -> tuple[str, str]:

@@ -24,7 +24,7 @@ from engine.tasks import Problem, solve
         ),
         (
             Problem("ordering", "max", (3, 8)),
-            "first, compare 3 and 8: 8 is larger. therefore the answer is 8.",
+            "first, compare 3 and 8: 3 < 8, so 8 is larger. therefore the answer is 8.",
         ),
         (
             Problem("successor", "next", (4,)),
@@ -44,6 +44,20 @@ def test_multi_digit_addition_shows_carry_steps():
     assert solve(Problem("addition", "sum", (347, 235))) == (
         "first, compute 347 + 235. ones: 7 + 5 = 12, carry 1. tens: 4 + 3 + 1 = 8. "
         "hundreds: 3 + 2 = 5. therefore the answer is 582."
+    )
+
+
+def test_sorting_groups_numbers_by_digit_count():
+    assert solve(Problem("sorting", "desc", (345, 12, 999, 7, 56))) == (
+        "first, sort 345, 12, 999, 7, 56 from largest to smallest. 3 digits: 999, 345. "
+        "2 digits: 56, 12. 1 digit: 7. therefore the answer is 999, 345, 56, 12, 7."
+    )
+
+
+def test_yes_no_comparisons_state_how_the_first_number_relates():
+    assert solve(Problem("ordering", "is_greater", (86, 653))) == (
+        "first, compare 86 and 653: 86 has 2 digits and 653 has 3, so 86 is smaller than 653. "
+        "therefore the answer is no."
     )
 
 
