@@ -24,6 +24,7 @@ def training_bar(console: Console) -> Iterator[ProgressCallback]:
     """Yield a callback that draws training progress: steps, loss, held-out accuracy, ETA.
 
     The bar appears with the first training step, so loading a cached model shows none.
+    Where output is not a terminal (CI logs, files) a line per evaluation replaces the bar.
     """
     columns = (
         TextColumn("[bold]training"),
@@ -39,6 +40,14 @@ def training_bar(console: Console) -> Iterator[ProgressCallback]:
     task = bar.add_task("train", total=None, loss="-", accuracy="-")
 
     def update(p: TrainProgress) -> None:
+        if not console.is_terminal:
+            if p.report is not None:
+                eta = p.elapsed / p.step * (p.max_steps - p.step)
+                console.print(
+                    f"training: step {p.step}/{p.max_steps}, loss {p.loss:.3f}, "
+                    f"held-out {p.report.overall:.1%}, {p.elapsed:.0f}s, eta {eta:.0f}s"
+                )
+            return
         if p.step == 1:
             bar.start()
         fields = {"loss": f"{p.loss:.3f}"}
