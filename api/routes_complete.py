@@ -55,8 +55,7 @@ async def complete_stream(body: CompleteRequest, engine: EngineDep) -> Streaming
     """
     events = engine.stream(body.prompt, body.options(), source=SOURCE)
     first = await anext(events)  # raises here for anything wrong with the request
-    frames = _frames(first, events)  # type: ignore[arg-type]  # stream() is a generator
-    return StreamingResponse(frames, media_type="text/event-stream", headers=sse.HEADERS)
+    return sse.response(_frames(first, events))  # type: ignore[arg-type]  # a generator
 
 
 async def _frames(

@@ -5,8 +5,8 @@
   ``finish_reason`` is ``length``); ``temperature`` defaults to 0 (greedy), not OpenAI's 1;
 - ``top_p`` is accepted and ignored (the engine samples with temperature and ``top_k``);
 - ``stop`` ends the text before the first stop sequence, in streams too;
-- ``logprobs``: each token's log probability; ``top_logprobs`` can only list the chosen token,
-  because the engine reports the probability of the token it picked, not of alternatives.
+- ``logprobs``: each token's log probability; ``top_logprobs`` (``logprobs: N`` for text
+  completions) lists the N likeliest tokens at each step, from the engine's distribution.
 """
 
 from __future__ import annotations
@@ -84,8 +84,9 @@ async def get_model(model_id: str, engine: EngineDep) -> ModelCard:
 )
 async def chat_completions(body: ChatRequest, engine: EngineDep) -> ChatCompletion | Response:
     prompt = _last_user_message(body.messages)
-    items = _generate(engine, prompt, _options(body, body.max_completion_tokens), body.stop_list())
     top = (body.top_logprobs or 0) if body.logprobs else None
+    options = _options(body, body.max_completion_tokens, top or 0)
+    items = _generate(engine, prompt, options, body.stop_list())
     reply = _Reply("chatcmpl", engine)
     if body.stream:
         return await _stream(items, _ChatChunks(reply, top), _include_usage(body))
@@ -113,7 +114,9 @@ async def completions(body: TextRequest, engine: EngineDep) -> TextCompletion | 
     if body.echo:
         raise BadParameter("echo is not supported", "echo")
     prompt = _single_prompt(body.prompt)
-    items = _generate(engine, prompt, _options(body), body.stop_list())
+    items = _generate(
+        engine, prompt, _options(body, top_logprobs=body.logprobs or 0), body.stop_list()
+    )
     reply = _Reply("cmpl", engine)
     if body.stream:
         return await _stream(items, _TextChunks(reply, body.logprobs), _include_usage(body))
@@ -137,7 +140,9 @@ async def completions(body: TextRequest, engine: EngineDep) -> TextCompletion | 
 # --- turning a request into engine options and a prompt ---------------------------------------
 
 
-def _options(body: SamplingRequest, max_tokens: int | None = None) -> Options:
+def _options(
+    body: SamplingRequest, max_tokens: int | None = None, top_logprobs: int = 0
+) -> Options:
     if body.n not in (None, 1):
         raise BadParameter("n must be 1: this server returns one choice per request", "n")
     if len(body.stop_list()) > MAX_STOPS:
@@ -148,6 +153,7 @@ def _options(body: SamplingRequest, max_tokens: int | None = None) -> Options:
         temperature=body.temperature or 0.0,
         top_k=body.top_k or 0,
         seed=body.seed,
+        top_logprobs=top_logprobs,
     )
 
 
@@ -205,7 +211,7 @@ async def _generate(
                 yield _Finish(reason, event.prompt_tokens, event.completion_tokens)
                 return
             generated += 1
-            ready, stopped = scanner.feed(Piece(event.text, event.token, event.prob))
+            ready, stopped = scanner.feed(Piece(event.text, event.token, event.prob, event.top))
             for piece in ready:
                 yield piece
             if stopped:
@@ -299,8 +305,7 @@ async def _stream(
 ) -> StreamingResponse:
     """Start streaming once the first piece is there, so a bad request is still a plain error."""
     first = await anext(items)
-    frames = _frames(first, items, chunks, include_usage)
-    return StreamingResponse(frames, media_type="text/event-stream", headers=sse.HEADERS)
+    return sse.response(_frames(first, items, chunks, include_usage))
 
 
 async def _frames(
@@ -349,11 +354,14 @@ def _chat_logprobs(pieces: list[Piece], top: int | None) -> ChoiceLogprobs | Non
         return None
     content = []
     for piece in pieces:
-        chosen = TopLogprob(
-            token=piece.text, logprob=_logprob(piece.prob), bytes=list(piece.text.encode())
-        )
-        content.append(TokenLogprob(**chosen.model_dump(), top_logprobs=[chosen] if top else []))
+        chosen = _top_logprob(piece.text, piece.prob)
+        alternatives = [_top_logprob(text, prob) for text, prob in piece.top[:top]]
+        content.append(TokenLogprob(**chosen.model_dump(), top_logprobs=alternatives))
     return ChoiceLogprobs(content=content)
+
+
+def _top_logprob(text: str, prob: float) -> TopLogprob:
+    return TopLogprob(token=text, logprob=_logprob(prob), bytes=list(text.encode()))
 
 
 def _text_logprobs(pieces: list[Piece], logprobs: int | None, offset: int) -> TextLogprobs | None:
@@ -366,7 +374,9 @@ def _text_logprobs(pieces: list[Piece], logprobs: int | None, offset: int) -> Te
     return TextLogprobs(
         tokens=[p.text for p in pieces],
         token_logprobs=[_logprob(p.prob) for p in pieces],
-        top_logprobs=[{p.text: _logprob(p.prob)} for p in pieces] if logprobs else None,
+        top_logprobs=[{t: _logprob(q) for t, q in p.top[:logprobs]} for p in pieces]
+        if logprobs
+        else None,
         text_offset=offsets,
     )
 

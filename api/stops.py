@@ -17,6 +17,7 @@ class Piece:
     text: str
     token: str
     prob: float
+    top: tuple[tuple[str, float], ...] = ()  # the likeliest tokens' text and probability
 
 
 class StopScanner:

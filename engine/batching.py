@@ -264,14 +264,14 @@ class BatchDecoder:
         samplings = [
             Sampling(r.request.options.temperature, r.request.options.top_k) for r in self._rows
         ]
-        tokens, chosen = pick(logits, samplings, [r.generator for r in self._rows])
+        tokens, chosen, probs = pick(logits, samplings, [r.generator for r in self._rows])
         now = time.perf_counter()
         keep = []
         for i, (row, tok, prob) in enumerate(
             zip(self._rows, tokens.tolist(), chosen.tolist(), strict=False)
         ):
             try:
-                if self._advance(row, tok, prob, weights, i, now):
+                if self._advance(row, tok, prob, probs[i], weights[i], now):
                     keep.append(i)
             except Exception:
                 log.exception("finishing a decoding step failed for one request")
@@ -281,7 +281,7 @@ class BatchDecoder:
         self._keep(keep)
 
     def _advance(
-        self, row: _Row, tok: int, prob: float, weights: Tensor, i: int, now: float
+        self, row: _Row, tok: int, prob: float, probs: Tensor, weights: Tensor, now: float
     ) -> bool:
         """Record one token for ``row``; return False once the row is done."""
         if tok == EOS_ID:
@@ -292,15 +292,29 @@ class BatchDecoder:
         row.probs.append(prob)
         request = row.request
         if request.attention:
-            row.attention.append(weights[i, : len(request.src_ids)].tolist())
+            row.attention.append(weights[: len(request.src_ids)].tolist())
         if request.stream:
             index = len(row.tokens) - 1
             text = tokenizer.piece(row.tokens, index)
-            self._send(request, TokenEvent(index, row.tokens[-1], text, prob))
+            top = self._likeliest(row.tokens, probs, request.options.top_logprobs)
+            self._send(request, TokenEvent(index, row.tokens[-1], text, prob, top))
         if len(row.tokens) >= request.options.max_tokens:
             self._finish(row, "length", now)
             return False
         return True
+
+    def _likeliest(
+        self, written: list[str], probs: Tensor, count: int
+    ) -> tuple[tuple[str, float], ...]:
+        """The text and probability of the ``count`` likeliest tokens at the last step."""
+        if not count:
+            return ()
+        values, ids = probs.topk(min(count, probs.numel()))
+        before = written[:-1]
+        return tuple(
+            (tokenizer.piece([*before, self.tgt_vocab.tokens[i]], len(before)), p)
+            for i, p in zip(ids.tolist(), values.tolist(), strict=True)
+        )
 
     def _finish(self, row: _Row, reason: str, now: float) -> None:
         request = row.request

@@ -48,8 +48,8 @@ def make_generator(sampling: Sampling) -> torch.Generator | None:
 
 def pick(
     logits: Tensor, samplings: list[Sampling], generators: list[torch.Generator | None]
-) -> tuple[Tensor, Tensor]:
-    """Next token and its probability for each row of ``logits`` (rows, vocab)."""
+) -> tuple[Tensor, Tensor, Tensor]:
+    """Next token, its probability and the whole distribution for each row of ``logits``."""
     logits = logits.float()
     logits[:, PAD_ID] = float("-inf")
     logits[:, BOS_ID] = float("-inf")
@@ -66,7 +66,7 @@ def pick(
             scaled = scaled.masked_fill(scaled < kth, float("-inf"))
         tokens[row] = torch.multinomial(scaled.softmax(dim=-1), 1, generator=gen)[0]
     chosen = probs.gather(1, tokens.unsqueeze(1)).squeeze(1)
-    return tokens, chosen
+    return tokens, chosen, probs
 
 
 def pad_batch(rows: list[list[int]]) -> tuple[Tensor, Tensor]:
@@ -95,7 +95,7 @@ def generate(
     steps: list[tuple[Tensor, Tensor, Tensor]] = []
     for _ in range(max_tokens):
         logits, weights, state = model.decode(prev, memory, state)
-        tokens, chosen = pick(logits[:, -1], samplings, generators)
+        tokens, chosen, _ = pick(logits[:, -1], samplings, generators)
         steps.append((tokens, chosen, weights[:, -1]))
         done |= tokens == EOS_ID
         if bool(done.all()):

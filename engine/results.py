@@ -11,6 +11,7 @@ DEFAULT_MAX_TOKENS = 128
 MAX_TEMPERATURE = 2.0
 MAX_TOP_K = 100
 MAX_SEED = 2**63 - 1
+MAX_TOP_LOGPROBS = 20
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Options:
     temperature: float = 0.0
     top_k: int = 0
     seed: int | None = None
+    top_logprobs: int = 0  # stream the N likeliest tokens at each step (OpenAI's logprobs)
 
     def __post_init__(self) -> None:
         if isinstance(self.max_tokens, bool) or not isinstance(self.max_tokens, int):
@@ -41,6 +43,10 @@ class Options:
             or not 0 <= self.seed <= MAX_SEED
         ):
             raise InvalidRequest(f"seed must be an integer between 0 and {MAX_SEED}")
+        if isinstance(self.top_logprobs, bool) or not isinstance(self.top_logprobs, int):
+            raise InvalidRequest("top_logprobs must be an integer")
+        if not 0 <= self.top_logprobs <= MAX_TOP_LOGPROBS:
+            raise InvalidRequest(f"top_logprobs must be between 0 and {MAX_TOP_LOGPROBS}")
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,7 @@ class TokenEvent:
     token: str
     text: str
     prob: float
+    top: tuple[tuple[str, float], ...] = ()  # (text, prob) of the likeliest tokens, if asked
 
 
 @dataclass(frozen=True)
