@@ -35,6 +35,10 @@ from engine.settings import Settings
 log = logging.getLogger(__name__)
 
 GRACE_SECONDS = 30  # how long in-flight requests may take to finish on shutdown
+# How long an idle connection stays open: longer than clients and proxies keep theirs (httpx
+# 5 s, load balancers often 60 s). With uvicorn's 5 s, a client reusing a connection just as
+# the server closed it got a reset; under load that lost a request or two in a thousand.
+KEEP_ALIVE_SECONDS = 75
 PROGRESS_EVERY = 5.0  # seconds between progress lines while training
 
 Service = Coroutine[Any, Any, None]
@@ -136,6 +140,7 @@ async def serve_api(
         log_config=None,  # keep the process's logging as it is
         access_log=access_log,
         timeout_graceful_shutdown=GRACE_SECONDS,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     listener = _listen(host, port)
     server = _EmbeddedServer(config)
@@ -202,6 +207,7 @@ def _serve_workers(settings: Settings, recipe: str, host: str, port: int, worker
         workers=workers,
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=GRACE_SECONDS,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     return 0
 
