@@ -20,28 +20,45 @@ async function ask(page, prompt) {
 }
 
 /**
- * Records, in the page, what the stream endpoint delivered (a copy of the body, chunk by chunk)
- * and every text the answer showed while it was still being written.
+ * Records, in the page, what the stream endpoint delivered and every text the answer showed
+ * while it was still being written. On loopback the whole answer often arrives in one network
+ * read (and React renders it once), so the copy handed to the app is paced one event per 15 ms,
+ * as a slower link would deliver it; the bytes are the server's, unchanged.
  */
 function watchStreaming() {
-  window.__sse = { chunks: 0, text: '' };
+  window.__sse = { text: '' };
   window.__partial = [];
   const realFetch = window.fetch;
   window.fetch = async (...args) => {
     const response = await realFetch(...args);
     if (!String(args[0]).endsWith('/api/complete/stream') || !response.body) return response;
-    const [mine, copy] = response.body.tee();
-    (async () => {
-      const reader = copy.getReader();
-      const decoder = new TextDecoder();
-      for (;;) {
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    const encoder = new TextEncoder();
+    let pending = '';
+    const paced = new ReadableStream({
+      async pull(controller) {
         const { done, value } = await reader.read();
-        if (done) break;
-        window.__sse.chunks += 1;
-        window.__sse.text += decoder.decode(value, { stream: true });
-      }
-    })();
-    return new Response(mine, response);
+        if (done) {
+          if (pending) controller.enqueue(encoder.encode(pending));
+          controller.close();
+          return;
+        }
+        const text = decoder.decode(value, { stream: true });
+        window.__sse.text += text;
+        pending += text;
+        const events = pending.split('\n\n');
+        pending = events.pop();
+        for (const event of events) {
+          controller.enqueue(encoder.encode(`${event}\n\n`));
+          await new Promise((resolve) => setTimeout(resolve, 15));
+        }
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    });
+    return new Response(paced, response);
   };
   new MutationObserver(() => {
     const busy = document.querySelector('article[aria-busy="true"] .reasoning');
