@@ -28,6 +28,7 @@ from fastapi import FastAPI
 from api import create_app
 from bots.runner import run_bot
 from cli.options import add_recipe_argument, chosen_recipe, recipe_name
+from engine.errors import EngineNotReady
 from engine.recipe import RECIPES, Recipe
 from engine.service import Engine
 from engine.settings import Settings
@@ -171,7 +172,8 @@ async def report_startup(engine: Engine) -> None:
         if status.state != last_state or now - last_line >= PROGRESS_EVERY:
             log.info("%s", _progress_line(engine))
             last_state, last_line = status.state, now
-        await asyncio.sleep(0.25)
+        with contextlib.suppress(EngineNotReady):  # wakes as soon as the model serves
+            await engine.wait_ready(timeout=0.25)
 
 
 def worker_app() -> FastAPI:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -29,11 +30,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextlib.contextmanager
-def serve_process(cache_dir: Path, *args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+def serve_process(
+    cache_dir: Path, *args: str, module: str = "cli.main"
+) -> Iterator[tuple[subprocess.Popen[str], str]]:
     """``mini-reasoner serve`` in a child process on a free port; killed if still running."""
     port = free_port()
     env = {**os.environ, "MINI_REASONER_CACHE_DIR": str(cache_dir), "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "cli.main", "serve", "--port", str(port), *args]
+    command = [sys.executable, "-m", module, "serve", "--port", str(port), *args]
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -73,6 +76,51 @@ def test_serve_command_answers_and_stops_cleanly_on_sigterm(
     assert process.returncode == 0, output
     assert f"Mini Reasoner on {url}" in output
     assert "model ready: checkpoint" in output
+
+
+async def test_sigterm_lets_requests_in_flight_finish_and_takes_no_new_ones(
+    small_checkpoint: Checkpoint, model_cache_dir: Path
+) -> None:
+    """SIGTERM with streams half-written: each still ends with its whole, right answer."""
+    with serve_process(model_cache_dir, "--recipe", "small", module="tests.api.slow_serve") as (
+        process,
+        url,
+    ):
+        wait_healthy(url, process)
+        started = [asyncio.Event() for _ in range(6)]
+        async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+            streams = [
+                asyncio.create_task(_read_stream(client, openai=i % 2 == 1, started=event))
+                for i, event in enumerate(started)
+            ]
+            await asyncio.wait_for(asyncio.gather(*(e.wait() for e in started)), 60)
+            process.send_signal(signal.SIGTERM)  # every stream is half-way now
+            await until(lambda: not _listening(int(url.rsplit(":", 1)[1])), timeout=30)
+            texts = await asyncio.gather(*streams)
+        output, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, output
+    assert all(text.endswith("therefore the answer is 7.") for text in texts), texts
+    assert "finishing requests in flight" in output
+
+
+async def _read_stream(client: httpx.AsyncClient, *, openai: bool, started: asyncio.Event) -> str:
+    """The text of one streamed answer; ``started`` is set at its first token."""
+    chat = {"messages": [{"role": "user", "content": SEED_PROMPT}], "stream": True}
+    route = "/v1/chat/completions" if openai else "/api/complete/stream"
+    text = ""
+    async with client.stream(
+        "POST", route, json=chat if openai else {"prompt": SEED_PROMPT}
+    ) as response:
+        async for line in response.aiter_lines():
+            if not line.startswith("data: {"):
+                continue
+            data = json.loads(line.removeprefix("data: "))
+            if "choices" in data:
+                text += data["choices"][0]["delta"].get("content") or ""
+            else:
+                text += data.get("text", "")
+            started.set()
+    return text
 
 
 def test_serve_options(capsys: pytest.CaptureFixture[str]) -> None:
