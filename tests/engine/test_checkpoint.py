@@ -112,3 +112,22 @@ def test_full_disk_serves_from_memory(tmp_path: Path, caplog, monkeypatch):
     assert loaded.path is None
     assert "No space left on device" in caplog.text
     assert not list(tmp_path.glob("*.safetensors"))
+
+
+class _Payload:
+    """A pickle that creates a file when unpickled: proof that something ran it."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_a_pickled_file_is_refused_and_never_run(tmp_path: Path):
+    marker = tmp_path / "pickle-ran"
+    path = tmp_path / "m.safetensors"
+    torch.save({"weights": _Payload(marker)}, path)  # what a poisoned torch checkpoint looks like
+    with pytest.raises(CheckpointError):
+        checkpoint.load(path, TINY.key())
+    assert not marker.exists()
