@@ -16,7 +16,7 @@ from engine import phrasings, tasks, tokenizer
 from engine.phrasings import OPERATOR_VERBS, OPERATOR_WORDS, POLAR, SYNONYMS
 from engine.tokenizer import UNK, Vocab
 
-DATA_VERSION = "4"
+DATA_VERSION = "5"
 TRAIN, HELDOUT = "train", "heldout"
 SEED_SHARE = 0.25  # extra share of one-digit problems in the seed's families
 

@@ -129,6 +129,8 @@ TEMPLATES: dict[str, Templates] = {
             "(sum) how much do {a} and {b} make when added together?",
             "(sum) what is the result when {a} is added to {b}?",
             "(sum) what would {a} [plus] {b} be?",
+            "(sum) what do {a} and {b} add up to?",
+            "(sum) {a} and {b} added up",
         ),
         heldout=(
             "(sum) the [sum] of {a} and {b} is what?",
@@ -218,6 +220,7 @@ TEMPLATES: dict[str, Templates] = {
             "(max|min) tell me the [~cmp] of {a} and {b}",
             "(max|min) which one is the [~sup]: {a} or {b}?",
             "(max|min) which is [~cmp] between {a} and {b}?",
+            "(max|min) out of {a} and {b}, which is [~cmp]?",
             "(is_greater|is_less) is {a} [~cmp] than {b}?",
             "(is_greater|is_less) is {a} [~sign] {b}?",
             "(is_greater|is_less) is {a} [~cmp] than {b}, yes or no?",

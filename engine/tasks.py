@@ -114,12 +114,15 @@ def _subtraction(p: Problem) -> tuple[str, str]:
     a, b = p.numbers
     if a <= 9 and b <= 9:
         return f"compute {a} - {b} = {a - b}.", str(a - b)
+    # Which number is larger decides the whole method: say why, digit by digit, as ordering does.
+    compare = f"compare {a} and {b}: {_comparison(a, b)}"
     if a >= b:
         top, bottom = a, b
-        parts = [f"compute {a} - {b}."]
+        verdict = "they are equal." if a == b else f"{a} is larger."
+        parts = [f"{compare}{verdict} compute {a} - {b}."]
     else:
         top, bottom = b, a
-        parts = [f"{a} is less than {b}, so compute {b} - {a} and make it negative."]
+        parts = [f"{compare}{a} is smaller. compute {b} - {a} and make it negative."]
     dt, db = _digits(top), _digits(bottom)
     borrow = 0
     for i, x in enumerate(dt):
@@ -197,7 +200,12 @@ def _sorting(p: Problem) -> tuple[str, str]:
     ranked = sorted(p.numbers, reverse=desc)
     groups = []
     for width in sorted({len(str(n)) for n in p.numbers}, reverse=desc):
+        # A group of several is first copied in the question's order, then put in order:
+        # each step is then a short look back instead of a search through the whole question.
+        found = [n for n in p.numbers if len(str(n)) == width]
         members = ", ".join(str(n) for n in ranked if len(str(n)) == width)
+        if len(found) > 1:
+            members = ", ".join(map(str, found)) + f", in order {members}"
         groups.append(f"{width} {'digit' if width == 1 else 'digits'}: {members}.")
     answer = ", ".join(map(str, ranked))
     return f"sort {listed} {order}. " + " ".join(groups), answer

@@ -47,10 +47,11 @@ def test_multi_digit_addition_shows_carry_steps():
     )
 
 
-def test_sorting_groups_numbers_by_digit_count():
+def test_sorting_groups_numbers_by_digit_count_then_orders_each_group():
     assert solve(Problem("sorting", "desc", (345, 12, 999, 7, 56))) == (
-        "first, sort 345, 12, 999, 7, 56 from largest to smallest. 3 digits: 999, 345. "
-        "2 digits: 56, 12. 1 digit: 7. therefore the answer is 999, 345, 56, 12, 7."
+        "first, sort 345, 12, 999, 7, 56 from largest to smallest. "
+        "3 digits: 345, 999, in order 999, 345. 2 digits: 12, 56, in order 56, 12. "
+        "1 digit: 7. therefore the answer is 999, 345, 56, 12, 7."
     )
 
 
@@ -61,10 +62,19 @@ def test_yes_no_comparisons_state_how_the_first_number_relates():
     )
 
 
-def test_subtraction_below_zero_borrows_and_negates():
+def test_subtraction_below_zero_compares_borrows_and_negates():
     assert solve(Problem("subtraction", "difference", (5, 12))) == (
-        "first, 5 is less than 12, so compute 12 - 5 and make it negative. "
+        "first, compare 5 and 12: 5 has 1 digit and 12 has 2, so 5 is smaller. "
+        "compute 12 - 5 and make it negative. "
         "ones: 12 - 5 = 7, borrow 1. tens: 1 - 1 - 0 = 0. therefore the answer is -7."
+    )
+
+
+def test_subtraction_says_which_number_is_larger_digit_by_digit():
+    assert solve(Problem("subtraction", "difference", (603, 574))) == (
+        "first, compare 603 and 574: hundreds 6 > 5, so 603 is larger. compute 603 - 574. "
+        "ones: 13 - 4 = 9, borrow 1. tens: 10 - 1 - 7 = 2, borrow 1. hundreds: 6 - 1 - 5 = 0. "
+        "therefore the answer is 29."
     )
 
 
