@@ -18,7 +18,12 @@ def add_recipe_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def chosen_recipe(args: argparse.Namespace, settings: Settings) -> Recipe:
-    return RECIPES[recipe_name(args, settings)].with_seed(settings.seed)
+    """The recipe ``--recipe`` names (else MINI_REASONER_RECIPE), with the configured seed."""
+    return seeded_recipe(recipe_name(args, settings), settings)
+
+
+def seeded_recipe(name: str, settings: Settings) -> Recipe:
+    return RECIPES[name].with_seed(settings.seed)
 
 
 def recipe_name(args: argparse.Namespace, settings: Settings) -> str:

@@ -42,10 +42,9 @@ def training_bar(console: Console) -> Iterator[ProgressCallback]:
     def update(p: TrainProgress) -> None:
         if not console.is_terminal:
             if p.report is not None:
-                eta = p.elapsed / p.step * (p.max_steps - p.step)
                 console.print(
                     f"training: step {p.step}/{p.max_steps}, loss {p.loss:.3f}, "
-                    f"held-out {p.report.overall:.1%}, {p.elapsed:.0f}s, eta {eta:.0f}s"
+                    f"held-out {p.report.overall:.1%}, {p.elapsed:.0f}s, eta {p.eta_seconds:.0f}s"
                 )
             return
         if p.step == 1:

@@ -27,9 +27,9 @@ from fastapi import FastAPI
 
 from api import create_app
 from bots.runner import run_bot
-from cli.options import add_recipe_argument, chosen_recipe, recipe_name
+from cli.options import add_recipe_argument, chosen_recipe, recipe_name, seeded_recipe
 from engine.errors import EngineNotReady
-from engine.recipe import RECIPES, Recipe
+from engine.recipe import Recipe
 from engine.service import Engine
 from engine.settings import Settings
 
@@ -71,11 +71,10 @@ def _positive(text: str) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     host = args.host or settings.host
     port = settings.port if args.port is None else args.port
-    recipe = chosen_recipe(args, settings)
     try:
         if args.workers > 1:
             return _serve_workers(settings, recipe_name(args, settings), host, port, args.workers)
-        return asyncio.run(serve(settings, recipe, host, port))
+        return asyncio.run(serve(settings, chosen_recipe(args, settings), host, port))
     except KeyboardInterrupt:  # a second Ctrl+C: stop without waiting
         return 130
 
@@ -179,7 +178,7 @@ async def report_startup(engine: Engine) -> None:
 def worker_app() -> FastAPI:
     """One ``--workers`` process's app: its own engine over the cached checkpoint."""
     settings = Settings()
-    recipe = RECIPES[settings.recipe].with_seed(settings.seed)
+    recipe = seeded_recipe(settings.recipe, settings)
     return create_app(Engine(settings, recipe), settings, owns_engine=True, wait_ready=True)
 
 
@@ -187,7 +186,7 @@ def _serve_workers(settings: Settings, recipe: str, host: str, port: int, worker
     """Train or load once here, then start ``workers`` processes that all load the cache."""
 
     async def prepare() -> None:
-        engine = Engine(settings, RECIPES[recipe].with_seed(settings.seed))
+        engine = Engine(settings, seeded_recipe(recipe, settings))
         engine.start()
         try:
             await report_startup(engine)

@@ -149,7 +149,6 @@ class Engine:
         if self._closing.is_set():
             raise _StartupCancelled()
         accuracy = p.report.overall if p.report else (self._status.accuracy)
-        rate = p.elapsed / p.step if p.step else 0.0
         self._status = Status(
             "training",
             f"training the model: step {p.step} of {p.max_steps}",
@@ -158,7 +157,7 @@ class Engine:
             max_steps=p.max_steps,
             loss=p.loss,
             accuracy=accuracy,
-            eta_seconds=rate * (p.max_steps - p.step),
+            eta_seconds=p.eta_seconds,
         )
 
     def _become_ready(self, loaded: Loaded) -> None:

@@ -202,10 +202,9 @@ def _sorting(p: Problem) -> tuple[str, str]:
     for width in sorted({len(str(n)) for n in p.numbers}, reverse=desc):
         # A group of several is first copied in the question's order, then put in order:
         # each step is then a short look back instead of a search through the whole question.
-        found = [n for n in p.numbers if len(str(n)) == width]
-        members = ", ".join(str(n) for n in ranked if len(str(n)) == width)
-        if len(found) > 1:
-            members = ", ".join(map(str, found)) + f", in order {members}"
+        found = ", ".join(str(n) for n in p.numbers if len(str(n)) == width)
+        ordered = ", ".join(str(n) for n in ranked if len(str(n)) == width)
+        members = ordered if "," not in found else f"{found}, in order {ordered}"
         groups.append(f"{width} {'digit' if width == 1 else 'digits'}: {members}.")
     answer = ", ".join(map(str, ranked))
     return f"sort {listed} {order}. " + " ".join(groups), answer

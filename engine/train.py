@@ -54,6 +54,11 @@ class Progress:
     def fraction(self) -> float:
         return self.step / self.max_steps
 
+    @property
+    def eta_seconds(self) -> float:
+        """Time left at the pace so far."""
+        return self.elapsed / self.step * (self.max_steps - self.step) if self.step else 0.0
+
 
 @dataclass
 class TrainResult:
