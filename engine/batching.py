@@ -1,10 +1,11 @@
 """Continuous batching: one thread owns the model and decodes every active request together.
 
-Requests join the running batch at the next decoding step and leave it as soon as they finish
-or are cancelled, as serving engines for large models do. Each step is one batched
-``Seq2Seq.decode`` call whatever the mix of requests. Results travel back to the asyncio
-loop that submitted them, once per step and loop (not once per token). A failure while
-decoding is narrowed down to the request(s) that cause it; the thread itself never dies.
+Requests join the running batch at the next decoding step (under load, in small groups, since
+each join runs the encoder) and leave it as soon as they finish or are cancelled, as serving
+engines for large models do. Each step is one batched ``Seq2Seq.decode`` call whatever the mix
+of requests. Results travel back to the asyncio loop that submitted them, once per step and
+loop (not once per token). A failure while decoding is narrowed down to the request(s) that
+cause it; the thread itself never dies.
 """
 
 from __future__ import annotations
@@ -30,6 +31,13 @@ from engine.results import Completion, Options, Timings, TokenEvent
 from engine.tokenizer import BOS_ID, EOS_ID, Vocab
 
 log = logging.getLogger(__name__)
+
+# When newcomers join a busy batch: see joining_now.
+JOIN_GROUP_FRACTION = 8
+MAX_JOIN_WAIT = 0.005  # seconds
+# Finished rows stay in the batch tensors (decoded, ignored) until they are a quarter of it:
+# dropping rows copies the whole batch, so it is done for many at once.
+DEAD_ROW_FRACTION = 4
 
 Event = TokenEvent | Completion | EngineError
 
@@ -63,6 +71,7 @@ class _Row:
     probs: list[float] = field(default_factory=list)
     attention: list[list[float]] = field(default_factory=list)
     first_token: float | None = None
+    done: bool = False  # finished, failed or cancelled: waits in the tensors to be dropped
 
 
 class BatchDecoder:
@@ -78,7 +87,7 @@ class BatchDecoder:
         self._load = 0  # pending + running, under _cv
         self._closing = False
         self._stop = False
-        self._rows: list[_Row] = []
+        self._rows: list[_Row] = []  # one per row of the batch tensors, done or not
         self._memory: Memory | None = None  # the running batch, one row per _Row
         self._state: DecoderState | None = None
         self._prev = torch.empty(0, 1, dtype=torch.long)  # last token of each row
@@ -133,8 +142,7 @@ class BatchDecoder:
                     self._cv.wait()
                 if self._stop:
                     break
-                room = self.max_batch - len(self._rows)
-                joining = [self._pending.popleft() for _ in range(min(room, len(self._pending)))]
+                joining = self._admit()
             try:
                 self._drop_cancelled()
                 if joining:
@@ -144,15 +152,30 @@ class BatchDecoder:
             except Exception:  # a bug, not a bad request: fail the batch, keep serving
                 log.exception("decoder step failed; failing the running batch")
                 for row in self._rows:
-                    self._finish_error(row.request, GenerationFailed())
-                self._rows = []
+                    if not row.done:
+                        self._finish_error(row.request, GenerationFailed())
+                        row.done = True
+                self._drop_done(always=True)
             self._flush()
         for row in self._rows:
-            self._finish_error(row.request, EngineClosed())
+            if not row.done:
+                self._finish_error(row.request, EngineClosed())
         for request in self._pending:
             self._finish_error(request, EngineClosed())
         self._rows, self._pending = [], deque()
         self._flush()
+
+    def _admit(self) -> list[Request]:
+        """The pending requests that join the batch now (called holding ``_cv``)."""
+        if not self._pending:
+            return []
+        live = self._live()
+        waited = time.perf_counter() - self._pending[0].submitted
+        count = joining_now(len(self._pending), live, waited, self.max_batch - live)
+        return [self._pending.popleft() for _ in range(count)]
+
+    def _live(self) -> int:
+        return sum(not row.done for row in self._rows)
 
     def _join(self, requests: list[Request]) -> None:
         """Encode newcomers and append them to the running batch."""
@@ -187,6 +210,7 @@ class BatchDecoder:
         return self.model.encode(src, lengths)
 
     def _append(self, requests: list[Request], encoded: tuple[Memory, DecoderState]) -> None:
+        self._drop_done(always=True)  # the batch is copied anyway
         now = time.perf_counter()
         for request in requests:
             options = request.options
@@ -201,9 +225,11 @@ class BatchDecoder:
         self._state = self._state.concat(state)
         self._prev = torch.cat([self._prev, prev])
 
-    def _keep(self, keep: list[int]) -> None:
-        """Shrink the batch to the rows at ``keep``."""
-        if len(keep) == len(self._rows):
+    def _drop_done(self, always: bool = False) -> None:
+        """Drop finished rows from the batch tensors (lazily, see DEAD_ROW_FRACTION)."""
+        keep = [i for i, row in enumerate(self._rows) if not row.done]
+        dead = len(self._rows) - len(keep)
+        if not dead or (not always and keep and dead * DEAD_ROW_FRACTION < len(self._rows)):
             return
         self._rows = [self._rows[i] for i in keep]
         if not keep or self._memory is None or self._state is None:
@@ -216,13 +242,11 @@ class BatchDecoder:
         self._prev = self._prev.index_select(0, index)
 
     def _drop_cancelled(self) -> None:
-        keep = []
-        for i, row in enumerate(self._rows):
-            if row.request.cancelled:
+        for row in self._rows:
+            if row.request.cancelled and not row.done:
+                row.done = True
                 self._release()
-            else:
-                keep.append(i)
-        self._keep(keep)
+        self._drop_done()
 
     def _decode(self, index: Tensor | None) -> tuple[Tensor, Tensor, DecoderState]:
         """One decoding step for the rows at ``index`` (None: every row)."""
@@ -239,15 +263,16 @@ class BatchDecoder:
             return self._decode(None)
         except Exception:
             log.exception("a batched decoding step failed; isolating the failing request")
-        outputs, keep = [], []
+        outputs = []
         for i, row in enumerate(self._rows):
             try:
                 outputs.append(self._decode(torch.tensor([i])))
-                keep.append(i)
             except Exception:
-                log.exception("decoding failed for one request")
-                self._finish_error(row.request, GenerationFailed())
-        self._keep(keep)
+                if not row.done:
+                    log.exception("decoding failed for one request")
+                    self._finish_error(row.request, GenerationFailed())
+                row.done = True
+        self._drop_done(always=True)
         if not outputs:
             return torch.empty(0), torch.empty(0), None
         logits, weights, states = zip(*outputs, strict=True)
@@ -266,19 +291,20 @@ class BatchDecoder:
         ]
         tokens, chosen, probs = pick(logits, samplings, [r.generator for r in self._rows])
         now = time.perf_counter()
-        keep = []
         for i, (row, tok, prob) in enumerate(
             zip(self._rows, tokens.tolist(), chosen.tolist(), strict=False)
         ):
+            if row.done:
+                continue
             try:
-                if self._advance(row, tok, prob, probs[i], weights[i], now):
-                    keep.append(i)
+                row.done = not self._advance(row, tok, prob, probs[i], weights[i], now)
             except Exception:
                 log.exception("finishing a decoding step failed for one request")
                 self._finish_error(row.request, GenerationFailed())
+                row.done = True
         self._state = state
         self._prev = tokens.unsqueeze(1)
-        self._keep(keep)
+        self._drop_done()
 
     def _advance(
         self, row: _Row, tok: int, prob: float, probs: Tensor, weights: Tensor, now: float
@@ -358,6 +384,20 @@ class BatchDecoder:
             # a closed loop means nobody is waiting for these any more
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(_deliver, items)
+
+
+def joining_now(pending: int, live: int, waited: float, room: int) -> int:
+    """How many of ``pending`` requests join a batch of ``live`` rows now.
+
+    Joining runs the encoder once for the whole group, about a millisecond however many join,
+    so under load newcomers join in groups: once they number an eighth of the running batch
+    (JOIN_GROUP_FRACTION), or the first of them has waited MAX_JOIN_WAIT. Into an idle batch
+    a request joins at once, so a lone request never waits.
+    """
+    grouped = pending * JOIN_GROUP_FRACTION >= live
+    if live and not grouped and waited < MAX_JOIN_WAIT:
+        return 0
+    return max(0, min(pending, room))
 
 
 def _deliver(items: list[tuple[Request, Event]]) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from engine import batching
 from engine.errors import (
     EngineBusy,
     EngineClosed,
@@ -137,6 +138,59 @@ async def test_a_generation_failure_fails_only_its_request(engine: Engine):
     assert str(failures[0]) == "the model failed to generate a completion"
     assert results[0].answer == "7"
     assert (await engine.complete("what is 3 plus 4?")).answer == "7"  # still serving
+
+
+async def test_a_failed_step_fails_its_batch_and_the_next_batch_is_right(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+):
+    """After a fault outside the model the batch starts afresh (no stale rows decoded)."""
+    expected = {p: (await engine.complete(p)).text for p in PROMPTS}
+    real_pick = batching.pick
+    calls = 0
+
+    def pick_failing_once(*args, **kwargs):  # an injected fault outside the model
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise RuntimeError("injected fault")
+        return real_pick(*args, **kwargs)
+
+    monkeypatch.setattr(batching, "pick", pick_failing_once)
+    first = await asyncio.gather(*(engine.complete(p) for p in PROMPTS), return_exceptions=True)
+    assert any(isinstance(r, GenerationFailed) for r in first)
+    again = await asyncio.gather(*(engine.complete(p) for p in PROMPTS))
+    assert {p: c.text for p, c in zip(PROMPTS, again, strict=True)} == expected
+    assert engine.load == 0
+
+
+async def test_64_clients_sending_one_after_another_get_sequential_answers(engine: Engine):
+    prompts = [PROMPTS[i % len(PROMPTS)].replace("3", str(i % 10)) for i in range(200)]
+    sequential = [(await engine.complete(p)).text for p in prompts]
+    gate = asyncio.Semaphore(64)  # 64 clients, each sending its next prompt when answered
+
+    async def client(prompt: str) -> str:
+        async with gate:
+            return (await engine.complete(prompt)).text
+
+    assert await asyncio.gather(*(client(p) for p in prompts)) == sequential
+    assert engine.load == 0
+
+
+@pytest.mark.parametrize(
+    ("pending", "live", "waited", "room", "joining"),
+    [
+        (1, 0, 0.0, 256, 1),  # an idle batch: a lone request starts at once
+        (1, 4, 0.0, 252, 1),  # a small batch: no reason to wait
+        (1, 64, 0.0, 192, 0),  # a busy batch: wait for a group...
+        (7, 64, 0.001, 192, 0),
+        (8, 64, 0.0, 192, 8),  # ...of an eighth of the batch
+        (1, 64, batching.MAX_JOIN_WAIT, 192, 1),  # ...or not longer than MAX_JOIN_WAIT
+        (300, 0, 0.0, 256, 256),  # never more than the batch has room for
+        (9, 256, 1.0, 0, 0),
+    ],
+)
+def test_newcomers_join_a_busy_batch_in_groups(pending, live, waited, room, joining):
+    assert batching.joining_now(pending, live, waited, room) == joining
 
 
 async def test_the_loop_keeps_running_while_a_batch_decodes(engine: Engine):
