@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from engine.results import Options
 from engine.service import Engine, Status
 from tui.conversation import Conversation, default_export_path, write_export
 from tui.history import PromptHistory
+from tui.screens.help import skills
 from tui.widgets.inspector import heat_map, shade, summary
 from tui.widgets.status_line import count, describe_options
 from tui.widgets.training import describe_progress
@@ -73,6 +75,25 @@ async def test_heat_map_has_a_row_per_answer_token(engine: Engine):
     assert len(lines) == 1 + len(inspection.output_tokens)
     assert "zorp" in lines[0]
     assert "unknown words (in italics): zorp" in summary(inspection).plain
+
+
+async def test_heat_map_marks_a_word_cut_to_fit_its_column(engine: Engine):
+    inspection = await engine.inspect("which is largest, 3 or 8?")
+    header = heat_map(inspection).plain.splitlines()[0]
+    assert "large… " in header and "largest" not in header
+
+
+def test_the_welcome_names_what_the_loaded_model_was_trained_for(engine: Engine):
+    assert engine.info is not None
+    seed_only = {f: 1.0 for f in ("addition", "subtraction", "parity", "ordering", "successor")}
+    every = {**seed_only, "sorting": 1.0, "multiplication": 1.0, "multistep": 1.0}
+    assert skills(replace(engine.info, accuracy=seed_only)) == (
+        "sums, differences, even or odd, which is larger, what comes next"
+    )
+    assert skills(replace(engine.info, accuracy=every)) == (
+        "sums, differences, even or odd, which is larger, sorting lists, what comes next, "
+        "times tables, two-step sums"
+    )
 
 
 def test_status_texts():

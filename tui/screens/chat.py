@@ -33,7 +33,7 @@ from tui.commands import ChatCommands
 from tui.conversation import Conversation, Turn, default_export_path, write_export
 from tui.history import PromptHistory
 from tui.screens.export import ExportScreen
-from tui.screens.help import HelpScreen
+from tui.screens.help import HelpScreen, skills
 from tui.screens.settings import SettingsScreen
 from tui.widgets.activity import ActivityLog
 from tui.widgets.inspector import Inspector
@@ -48,8 +48,8 @@ SOURCE = "tui"  # how this front-end's requests show in engine.traffic
 POLL_SECONDS = 0.25
 PLACEHOLDER = "Ask a number question: what is 3 plus 4?"
 WELCOME = (
-    "Ask a small number question and the model answers with its reasoning: sums, "
-    "differences, even or odd, which is larger, what comes next. F1 lists what it can do."
+    "Ask a small number question and the model answers with its reasoning: {skills}. "
+    "F1 lists what it can do."
 )
 UNEXPECTED = "something went wrong while answering; the app keeps running, try again"
 
@@ -97,7 +97,7 @@ class ChatScreen(Screen[None]):
         with Container(id="body"):
             yield TrainingPanel(id="training")
             with VerticalScroll(id="conversation"):
-                yield Static(WELCOME, id="welcome")
+                yield Static(id="welcome")
             yield Inspector(id="inspector")
             yield ActivityLog(id="activity")
         yield PromptInput(self.history, id="prompt", placeholder=PLACEHOLDER)
@@ -141,6 +141,9 @@ class ChatScreen(Screen[None]):
             PLACEHOLDER if status.ready else "the chat opens when the model is ready"
         )
         if status.ready:
+            info = self.engine.info
+            if info is not None:
+                self.query_one("#welcome", Static).update(WELCOME.format(skills=skills(info)))
             prompt.focus()
             self.refresh_bindings()
 

@@ -14,17 +14,17 @@ from textual.widgets import DataTable, Footer, Static
 
 from engine.service import Info
 
-# (family as the engine names it, label, an example prompt to try)
+# (family as the engine names it, label, what the welcome line calls it, an example to try)
 FAMILIES = (
-    ("addition", "addition", "What is 3 plus 4?"),
-    ("subtraction", "subtraction", "What is 3 minus 7?"),
-    ("parity", "even or odd", "Is 7 even or odd?"),
-    ("ordering", "larger / smaller", "Which number is larger, 3 or 8?"),
-    ("sorting", "sorting", "Sort 12, 7, 300"),
-    ("successor", "counting up / down", "What comes after 4?"),
-    ("multiplication", "multiplication", "What is 6 times 7?"),
-    ("multistep", "two steps", "What is 3 plus 4 minus 2?"),
-    ("out_of_scope", "anything else", "What is the capital of France?"),
+    ("addition", "addition", "sums", "What is 3 plus 4?"),
+    ("subtraction", "subtraction", "differences", "What is 3 minus 7?"),
+    ("parity", "even or odd", "even or odd", "Is 7 even or odd?"),
+    ("ordering", "larger / smaller", "which is larger", "Which number is larger, 3 or 8?"),
+    ("sorting", "sorting", "sorting lists", "Sort 12, 7, 300"),
+    ("successor", "counting up / down", "what comes next", "What comes after 4?"),
+    ("multiplication", "multiplication", "times tables", "What is 6 times 7?"),
+    ("multistep", "two steps", "two-step sums", "What is 3 plus 4 minus 2?"),
+    ("out_of_scope", "anything else", "", "What is the capital of France?"),
 )
 INTRO = (
     "A tiny network, trained from scratch, writes every answer itself: a short chain of "
@@ -33,6 +33,11 @@ INTRO = (
     'on phrasings the model never saw ("-": this model was not trained on it). '
     "Press Enter on a row to try its example."
 )
+
+
+def skills(info: Info) -> str:
+    """What the loaded model can do, in a few words: "sums, differences, even or odd"."""
+    return ", ".join(skill for family, _, skill, _ in FAMILIES if skill and family in info.accuracy)
 
 
 def accuracy_cell(info: Info | None, family: str) -> str:
@@ -66,7 +71,7 @@ class HelpScreen(Screen[str | None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("question", "try", "accuracy")
-        for family, label, example in FAMILIES:
+        for family, label, _, example in FAMILIES:
             table.add_row(label, example, accuracy_cell(self.info, family), key=example)
         table.focus(scroll_visible=False)
 

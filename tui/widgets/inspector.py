@@ -14,6 +14,12 @@ SHADES = " ░▒▓█"  # readable without colour (NO_COLOR), coloured on top 
 COOL, HOT = Color.parse("#2b5797"), Color.parse("#ff8c00")
 LABEL_WIDTH = 10
 BAR_WIDTH = 8
+MAX_COLUMN = 6  # a prompt word's column: wide enough to read, narrow enough for long prompts
+
+
+def fit(token: str, width: int) -> str:
+    """``token`` in ``width`` cells, cut short with an ellipsis so a cut word reads as one."""
+    return token if len(token) <= width else token[: width - 1] + "…"
 
 
 def shade(weight: float) -> str:
@@ -31,18 +37,18 @@ def confidence_style(prob: float) -> str:
 
 def heat_map(inspection: Inspection) -> Content:
     """Rows: answer tokens; columns: prompt tokens; cell shade and colour: attention weight."""
-    widths = [min(max(len(token), 2), 6) for token in inspection.input_tokens]
+    widths = [min(max(len(token), 2), MAX_COLUMN) for token in inspection.input_tokens]
     header: list[str | tuple[str, str]] = [" " * LABEL_WIDTH]
     for token, width, known in zip(
         inspection.input_tokens, widths, inspection.input_known, strict=True
     ):
-        header.append((f"{token[:width]:<{width}} ", "bold" if known else "italic dim"))
+        header.append((f"{fit(token, width):<{width}} ", "bold" if known else "italic dim"))
     header.append(("sure", "bold"))
     lines = [Content.assemble(*header)]
     for token, row, prob in zip(
         inspection.output_tokens, inspection.attention, inspection.probs, strict=True
     ):
-        parts: list[str | tuple[str, str]] = [(f"{token[: LABEL_WIDTH - 1]:<{LABEL_WIDTH}}", "")]
+        parts: list[str | tuple[str, str]] = [(f"{fit(token, LABEL_WIDTH - 1):<{LABEL_WIDTH}}", "")]
         for weight, width in zip(row, widths, strict=True):
             colour = COOL.blend(HOT, min(1.0, weight)).hex
             parts.append((shade(weight) * width, colour))
