@@ -1,11 +1,12 @@
-"""Continuous batching: one thread owns the model and decodes every active request together.
+"""Continuous batching: a decoder thread decodes every active request together.
 
-Requests join the running batch at the next decoding step (under load, in small groups, since
-each join runs the encoder) and leave it as soon as they finish or are cancelled, as serving
-engines for large models do. Each step is one batched ``Seq2Seq.decode`` call whatever the mix
-of requests. Results travel back to the asyncio loop that submitted them, once per step and
-loop (not once per token). A failure while decoding is narrowed down to the request(s) that
-cause it; the thread itself never dies.
+Requests join the running batch at the next decoding step and leave it as soon as they finish
+or are cancelled, as serving engines for large models do. Each step is one batched
+``Seq2Seq.decode`` call whatever the mix of requests. Newcomers are encoded on a second thread,
+all those waiting in one encoder run, while the batch goes on decoding: under load, encoding
+would otherwise cost the decoder about a fifth of its time. Results travel back to the asyncio
+loop that submitted them, once per step and loop (not once per token). A failure while
+encoding or decoding is narrowed down to the request(s) that cause it; the threads never die.
 """
 
 from __future__ import annotations
@@ -61,10 +62,19 @@ class Request:
 
 
 @dataclass
+class _Encoded:
+    """Newcomers the encoder has run, waiting to join the batch."""
+
+    requests: list[Request]
+    encoded: tuple[Memory, DecoderState]
+
+
+@dataclass
 class _Row:
     """A request's place in the running batch."""
 
     request: Request
+    sampling: Sampling
     generator: torch.Generator | None
     joined: float
     tokens: list[str] = field(default_factory=list)
@@ -83,8 +93,10 @@ class BatchDecoder:
         self.max_batch = max_batch
         self.max_queue = max_queue
         self._cv = threading.Condition()
-        self._pending: deque[Request] = deque()
-        self._load = 0  # pending + running, under _cv
+        self._pending: deque[Request] = deque()  # submitted, not yet encoded
+        self._encoded: list[_Encoded] = []  # encoded, joining at the next step
+        self._decoding = 0  # rows of the running batch still decoding, under _cv
+        self._load = 0  # every request not yet answered (pending, encoding, decoding), under _cv
         self._closing = False
         self._stop = False
         self._rows: list[_Row] = []  # one per row of the batch tensors, done or not
@@ -95,7 +107,11 @@ class BatchDecoder:
             list
         )
         self.steps = 0  # decoding steps run, for benchmarks and tests
+        self._encoder = threading.Thread(
+            target=self._encode_loop, name="mini-reasoner-encoder", daemon=True
+        )
         self._thread = threading.Thread(target=self._run, name="mini-reasoner-decoder", daemon=True)
+        self._encoder.start()
         self._thread.start()
 
     # --- called from the event loop ---------------------------------------------------------
@@ -115,7 +131,7 @@ class BatchDecoder:
                 )
             self._pending.append(request)
             self._load += 1
-            self._cv.notify()
+            self._cv.notify_all()
 
     def close(self, timeout: float) -> None:
         """Take no new work, let running work finish for up to ``timeout`` s, then stop."""
@@ -128,25 +144,79 @@ class BatchDecoder:
             self._cv.notify_all()
         self._thread.join(timeout=5)
 
+    # --- the encoder thread -----------------------------------------------------------------
+
+    def _encode_loop(self) -> None:
+        _init_torch_thread()
+        while True:
+            with self._cv:
+                group = self._next_group()
+                if group is None:
+                    return
+            encoded = self._encode_group(group)
+            with self._cv:
+                self._encoded.extend(encoded)
+                self._cv.notify_all()
+
+    def _next_group(self) -> list[Request] | None:
+        """Wait for the pending requests to encode next; None once stopped (holding ``_cv``)."""
+        while not self._stop:
+            seated = self._load - len(self._pending)  # encoding, joining or decoding
+            room = self.max_batch - seated
+            if self._pending and room > 0:
+                waited = time.perf_counter() - self._pending[0].submitted
+                count = joining_now(len(self._pending), self._decoding, waited, room)
+                if count:
+                    return [self._pending.popleft() for _ in range(count)]
+                self._cv.wait(timeout=MAX_JOIN_WAIT - waited)
+            else:
+                self._cv.wait()
+        return None
+
+    def _encode_group(self, requests: list[Request]) -> list[_Encoded]:
+        """Encode ``requests`` in one run; if that fails, one by one, failing only bad ones."""
+        live = []
+        for request in requests:
+            if request.cancelled:
+                self._release()
+            else:
+                live.append(request)
+        if not live:
+            return []
+        try:
+            return [_Encoded(live, self._encode([r.src_ids for r in live]))]
+        except Exception:
+            log.exception("encoding a batch of %d failed; retrying one by one", len(live))
+        encoded = []
+        for request in live:
+            try:
+                encoded.append(_Encoded([request], self._encode([request.src_ids])))
+            except Exception:
+                log.exception("encoding one request failed")
+                _hand_over([(request, GenerationFailed())])
+                self._release()
+        return encoded
+
+    def _encode(self, sources: list[list[int]]) -> tuple[Memory, DecoderState]:
+        src, lengths = pad_batch(sources)
+        return self.model.encode(src, lengths)
+
     # --- the decoder thread -----------------------------------------------------------------
 
     def _run(self) -> None:
-        torch.set_grad_enabled(False)
-        # One intra-op thread: small decoding steps gain nothing from more, the other core
-        # stays free for the event loop, and it avoids a pool first used by the start-up
-        # thread (which made every decoding op here about 40 times slower).
-        torch.set_num_threads(1)
+        _init_torch_thread()
         while True:
             with self._cv:
-                while not self._pending and not self._rows and not self._stop:
+                self._decoding = self._live()
+                while not self._encoded and not self._rows and not self._stop:
                     self._cv.wait()
                 if self._stop:
                     break
-                joining = self._admit()
+                joining, self._encoded = self._encoded, []
             try:
                 self._drop_cancelled()
                 if joining:
-                    self._join(joining)
+                    self._append(joining)
                 if self._rows:
                     self._step()
             except Exception:  # a bug, not a bad request: fail the batch, keep serving
@@ -157,66 +227,30 @@ class BatchDecoder:
                         row.done = True
                 self._drop_done(always=True)
             self._flush()
+        self._encoder.join()  # it stops at once or after its current group
         for row in self._rows:
             if not row.done:
                 self._finish_error(row.request, EngineClosed())
-        for request in self._pending:
+        for request in [*self._pending, *(r for e in self._encoded for r in e.requests)]:
             self._finish_error(request, EngineClosed())
-        self._rows, self._pending = [], deque()
+        self._rows, self._pending, self._encoded = [], deque(), []
         self._flush()
-
-    def _admit(self) -> list[Request]:
-        """The pending requests that join the batch now (called holding ``_cv``)."""
-        if not self._pending:
-            return []
-        live = self._live()
-        waited = time.perf_counter() - self._pending[0].submitted
-        count = joining_now(len(self._pending), live, waited, self.max_batch - live)
-        return [self._pending.popleft() for _ in range(count)]
 
     def _live(self) -> int:
         return sum(not row.done for row in self._rows)
 
-    def _join(self, requests: list[Request]) -> None:
-        """Encode newcomers and append them to the running batch."""
-        live = []
-        for request in requests:
-            if request.cancelled:
-                self._release()
-            else:
-                live.append(request)
-        if not live:
-            return
-        try:
-            memory = self._encode([r.src_ids for r in live])
-        except Exception:
-            log.exception("encoding a batch of %d failed; retrying one by one", len(live))
-            for request in live:
-                self._join_one(request)
-            return
-        self._append(live, memory)
-
-    def _join_one(self, request: Request) -> None:
-        try:
-            memory = self._encode([request.src_ids])
-        except Exception:
-            log.exception("encoding one request failed")
-            self._finish_error(request, GenerationFailed())
-            return
-        self._append([request], memory)
-
-    def _encode(self, sources: list[list[int]]) -> tuple[Memory, DecoderState]:
-        src, lengths = pad_batch(sources)
-        return self.model.encode(src, lengths)
-
-    def _append(self, requests: list[Request], encoded: tuple[Memory, DecoderState]) -> None:
+    def _append(self, groups: list[_Encoded]) -> None:
+        """Append encoded newcomers to the running batch (copied once, however many groups)."""
         self._drop_done(always=True)  # the batch is copied anyway
         now = time.perf_counter()
+        memory, state = groups[0].encoded
+        for group in groups[1:]:
+            memory, state = memory.concat(group.encoded[0]), state.concat(group.encoded[1])
+        requests = [r for group in groups for r in group.requests]
         for request in requests:
             options = request.options
             sampling = Sampling(options.temperature, options.top_k, options.seed)
-            self._rows.append(_Row(request, make_generator(sampling), now))
-        memory, state = encoded
+            self._rows.append(_Row(request, sampling, make_generator(sampling), now))
         prev = torch.full((len(requests), 1), BOS_ID, dtype=torch.long)
         if self._memory is None or self._state is None:
             self._memory, self._state, self._prev = memory, state, prev
@@ -265,12 +299,13 @@ class BatchDecoder:
             log.exception("a batched decoding step failed; isolating the failing request")
         outputs = []
         for i, row in enumerate(self._rows):
+            if row.done:  # dropped below: no output, so outputs line up with the rows left
+                continue
             try:
                 outputs.append(self._decode(torch.tensor([i])))
             except Exception:
-                if not row.done:
-                    log.exception("decoding failed for one request")
-                    self._finish_error(row.request, GenerationFailed())
+                log.exception("decoding failed for one request")
+                self._finish_error(row.request, GenerationFailed())
                 row.done = True
         self._drop_done(always=True)
         if not outputs:
@@ -286,18 +321,18 @@ class BatchDecoder:
         if not self._rows or state is None:
             return
         self.steps += 1
-        samplings = [
-            Sampling(r.request.options.temperature, r.request.options.top_k) for r in self._rows
-        ]
-        tokens, chosen, probs = pick(logits, samplings, [r.generator for r in self._rows])
+        rows = self._rows
+        tokens, chosen, probs = pick(
+            logits, [r.sampling for r in rows], [r.generator for r in rows]
+        )
         now = time.perf_counter()
         for i, (row, tok, prob) in enumerate(
-            zip(self._rows, tokens.tolist(), chosen.tolist(), strict=False)
+            zip(rows, tokens.tolist(), chosen.tolist(), strict=False)
         ):
             if row.done:
                 continue
             try:
-                row.done = not self._advance(row, tok, prob, probs[i], weights[i], now)
+                row.done = not self._advance(row, tok, prob, probs, weights, i, now)
             except Exception:
                 log.exception("finishing a decoding step failed for one request")
                 self._finish_error(row.request, GenerationFailed())
@@ -307,9 +342,14 @@ class BatchDecoder:
         self._drop_done()
 
     def _advance(
-        self, row: _Row, tok: int, prob: float, probs: Tensor, weights: Tensor, now: float
+        self, row: _Row, tok: int, prob: float, probs: Tensor, weights: Tensor, i: int, now: float
     ) -> bool:
-        """Record one token for ``row``; return False once the row is done."""
+        """Record one token for ``row`` (row ``i`` of the step's ``probs`` and ``weights``);
+        return False once the row is done.
+
+        Only requests that want distributions or attention slice them: slicing every row
+        costs about 5% of a step.
+        """
         if tok == EOS_ID:
             self._finish(row, "stop", now)
             return False
@@ -318,11 +358,11 @@ class BatchDecoder:
         row.probs.append(prob)
         request = row.request
         if request.attention:
-            row.attention.append(weights[: len(request.src_ids)].tolist())
+            row.attention.append(weights[i, : len(request.src_ids)].tolist())
         if request.stream:
             index = len(row.tokens) - 1
             text = tokenizer.piece(row.tokens, index)
-            top = self._likeliest(row.tokens, probs, request.options.top_logprobs)
+            top = self._likeliest(row.tokens, probs[i], request.options.top_logprobs)
             self._send(request, TokenEvent(index, row.tokens[-1], text, prob, top))
         if len(row.tokens) >= request.options.max_tokens:
             self._finish(row, "length", now)
@@ -380,24 +420,40 @@ class BatchDecoder:
     def _flush(self) -> None:
         """Hand this step's events to their loops: one wake-up per loop per step."""
         outbox, self._outbox = self._outbox, defaultdict(list)
-        for loop, items in outbox.items():
-            # a closed loop means nobody is waiting for these any more
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(_deliver, items)
+        for items in outbox.values():
+            _hand_over(items)
 
 
 def joining_now(pending: int, live: int, waited: float, room: int) -> int:
-    """How many of ``pending`` requests join a batch of ``live`` rows now.
+    """How many of ``pending`` requests are encoded now to join a batch of ``live`` rows.
 
-    Joining runs the encoder once for the whole group, about a millisecond however many join,
-    so under load newcomers join in groups: once they number an eighth of the running batch
-    (JOIN_GROUP_FRACTION), or the first of them has waited MAX_JOIN_WAIT. Into an idle batch
-    a request joins at once, so a lone request never waits.
+    Each join copies the batch's tensors and each encoder run costs about a millisecond
+    however many it encodes, so under load newcomers join in groups: once they number an
+    eighth of the running batch (JOIN_GROUP_FRACTION), or the first of them has waited
+    MAX_JOIN_WAIT. Into an idle batch a request joins at once, so a lone request never waits.
     """
     grouped = pending * JOIN_GROUP_FRACTION >= live
     if live and not grouped and waited < MAX_JOIN_WAIT:
         return 0
     return max(0, min(pending, room))
+
+
+def _init_torch_thread() -> None:
+    """Set up torch for a worker thread: inference only, one intra-op thread.
+
+    One intra-op thread per worker: small steps gain nothing from more, the event loop keeps
+    a core, and it avoids an OpenMP pool first used by another thread (which made every op
+    about 40 times slower).
+    """
+    torch.set_grad_enabled(False)
+    torch.set_num_threads(1)
+
+
+def _hand_over(items: list[tuple[Request, Event]]) -> None:
+    """Deliver events on the loop of their requests (all of one loop)."""
+    # a closed loop means nobody is waiting for these any more
+    with contextlib.suppress(RuntimeError):
+        items[0][0].loop.call_soon_threadsafe(_deliver, items)
 
 
 def _deliver(items: list[tuple[Request, Event]]) -> None:

@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import threading
 from pathlib import Path
 
 import pytest
@@ -191,6 +192,58 @@ async def test_64_clients_sending_one_after_another_get_sequential_answers(engin
 )
 def test_newcomers_join_a_busy_batch_in_groups(pending, live, waited, room, joining):
     assert batching.joining_now(pending, live, waited, room) == joining
+
+
+class ThreadRecordingModel:
+    """Wraps the real model and notes which thread runs each encode (and its batch size)
+    and each decoding step."""
+
+    def __init__(self, model) -> None:
+        self.model = model
+        self.encodes: list[tuple[str, int]] = []
+        self.decode_threads: set[str] = set()
+
+    def encode(self, src, lengths):
+        self.encodes.append((threading.current_thread().name, src.size(0)))
+        return self.model.encode(src, lengths)
+
+    def decode(self, tgt_in, memory: Memory, state):
+        self.decode_threads.add(threading.current_thread().name)
+        return self.model.decode(tgt_in, memory, state)
+
+
+async def test_newcomers_are_encoded_together_beside_the_decoding_batch(engine: Engine):
+    recorder = ThreadRecordingModel(engine._decoder.model)
+    engine._decoder.model = recorder
+    prompts = [PROMPTS[i % len(PROMPTS)] for i in range(100)]
+    sequential = [(await engine.complete(p)).text for p in prompts[:8]]
+    recorder.encodes.clear()
+    results = await asyncio.gather(*(engine.complete(p) for p in prompts))
+    assert [r.text for r in results[:8]] == sequential
+    assert {name for name, _ in recorder.encodes} == {"mini-reasoner-encoder"}
+    assert recorder.decode_threads == {"mini-reasoner-decoder"}
+    assert sum(size for _, size in recorder.encodes) == 100
+    assert len(recorder.encodes) <= 10, "newcomers that wait together are encoded together"
+
+
+async def test_a_request_that_fails_to_encode_fails_alone(engine: Engine):
+    poisoned = "what is 1 plus 2 plus 3 plus 4 plus 5 ?"
+    poison_len = len(engine.tokenize(poisoned))
+
+    class FailingEncoder(ThreadRecordingModel):
+        def encode(self, src, lengths):
+            if bool((lengths == poison_len).any()):
+                raise RuntimeError("injected fault")
+            return self.model.encode(src, lengths)
+
+    engine._decoder.model = FailingEncoder(engine._decoder.model)
+    results = await asyncio.gather(
+        *(engine.complete(p) for p in PROMPTS), engine.complete(poisoned), return_exceptions=True
+    )
+    assert isinstance(results[-1], GenerationFailed)
+    assert results[0].answer == "7"
+    assert not any(isinstance(r, Exception) for r in results[:-1])
+    assert engine.load == 0
 
 
 async def test_the_loop_keeps_running_while_a_batch_decodes(engine: Engine):
