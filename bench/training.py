@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from engine import data, tasks
+from engine import data
 from engine.cache import load_or_train
 from engine.evaluation import evaluate
 from engine.recipe import RECIPES
@@ -34,8 +34,7 @@ def main(recipe_name: str, per_family: int) -> None:
         loaded = load_or_train(cache, recipe)
         wall = time.perf_counter() - start
         ckpt = loaded.checkpoint
-        families = recipe.train.families or tasks.FAMILIES
-        examples = data.eval_set(EVAL_SEED, per_family, families, recipe.train.seed_range)
+        examples = data.eval_set(EVAL_SEED, per_family, recipe.train.scope)
         report = evaluate(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, examples)
         loads = []
         for _ in range(5):

@@ -16,7 +16,7 @@ from cli.options import add_recipe_argument, chosen_recipe
 from cli.progress import training_bar
 from cli.serve import add_parser as add_serve_parser
 from cli.tui import add_parser as add_tui_parser
-from engine import data, tasks
+from engine import data
 from engine.cache import Loaded, load_or_train
 from engine.errors import EngineError
 from engine.evaluation import evaluate
@@ -46,9 +46,7 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     recipe = chosen_recipe(args, settings)
     ckpt = load_model(settings, recipe).checkpoint
-    train_cfg = recipe.train
-    families = train_cfg.families or tasks.FAMILIES
-    examples = data.eval_set(EVAL_SEED, args.per_family, families, train_cfg.seed_range)
+    examples = data.eval_set(EVAL_SEED, args.per_family, recipe.train.scope)
     with console.status(f"evaluating {len(examples)} held-out prompts"):
         report = evaluate(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, examples)
     table = Table(title="accuracy on held-out phrasings")

@@ -16,7 +16,7 @@ from engine import phrasings, tasks, tokenizer
 from engine.phrasings import OPERATOR_VERBS, OPERATOR_WORDS, POLAR, SYNONYMS
 from engine.tokenizer import UNK, Vocab
 
-DATA_VERSION = "5"
+DATA_VERSION = "6"
 TRAIN, HELDOUT = "train", "heldout"
 SEED_SHARE = 0.25  # extra share of one-digit problems in the seed's families
 
@@ -68,10 +68,10 @@ def _gibberish(rng: random.Random) -> str:
     return "".join(rng.choice(_GIBBERISH_LETTERS) for _ in range(rng.randint(3, 9)))
 
 
-def _out_of_range_number(rng: random.Random, family: str) -> str:
+def _out_of_range_number(rng: random.Random, family: str, one_digit: bool) -> str:
     """A number outside what ``family`` supports: too big, decimal, negative, or too long."""
     kinds = ["big", "decimal", "negative"]
-    if family in ("multiplication", "multistep"):
+    if one_digit or family in ("multiplication", "multistep"):
         kinds += ["wide", "wide"]
     kind = rng.choice(kinds)
     if kind == "big":
@@ -144,55 +144,54 @@ def render(problem: tasks.Problem, body: str, rng: random.Random, split: str) ->
     return _surface(_fill(body, rng, values, problem), rng, split)
 
 
-def _in_scope_example(
-    family: str, rng: random.Random, split: str, seed_range: bool = False
-) -> Example:
+def _in_scope_example(family: str, rng: random.Random, split: str, one_digit: bool) -> Example:
     variant = rng.choice(tasks.VARIANTS[family])
     # the seed's one-digit questions must be perfect: give them a quarter of their families
-    seed_range = seed_range or (family in tasks.SEED_FAMILIES and rng.random() < SEED_SHARE)
-    problem = tasks.sample_problem(family, variant, rng, seed_range)
+    one_digit = one_digit or (family in tasks.SEED_FAMILIES and rng.random() < SEED_SHARE)
+    problem = tasks.sample_problem(family, variant, rng, one_digit)
     body = rng.choice(templates_for(family, variant, split))
     return Example(render(problem, body, rng, split), tasks.solve(problem), problem)
 
 
-def _out_of_range_example(rng: random.Random, split: str) -> Example:
+def _out_of_range_example(rng: random.Random, split: str, scope: tasks.Scope) -> Example:
     """An in-scope question asked about numbers the model does not support."""
-    family = rng.choice([f for f in tasks.FAMILIES if f != "out_of_scope"])
+    family = rng.choice([f for f in scope.families if f != "out_of_scope"])
     variant = rng.choice(tasks.VARIANTS[family])
-    base = tasks.sample_problem(family, variant, rng)
+    base = tasks.sample_problem(family, variant, rng, scope.one_digit)
     numbers = [str(n) for n in base.numbers]
-    numbers[rng.randrange(len(numbers))] = _out_of_range_number(rng, family)
+    numbers[rng.randrange(len(numbers))] = _out_of_range_number(rng, family, scope.one_digit)
     values = dict(zip("abc", numbers, strict=False))
     if family == "sorting":
         values["list"] = _list_text(numbers, rng)
     body = rng.choice(templates_for(family, variant, split))
     prompt = _surface(_fill(body, rng, values, base), rng, split)
     problem = tasks.Problem("out_of_scope", "range")
-    return Example(prompt, tasks.solve(problem), problem)
+    return Example(prompt, tasks.solve(problem, scope), problem)
 
 
-def _general_decline_example(rng: random.Random, split: str) -> Example:
+def _general_decline_example(rng: random.Random, split: str, scope: tasks.Scope) -> Example:
     body = rng.choice(getattr(phrasings.OUT_OF_SCOPE, split))
     values = {k: str(rng.randint(0, 20)) for k in "abcd"}
     problem = tasks.Problem("out_of_scope", "general")
     prompt = _surface(_fill(body, rng, values, problem), rng, split)
-    return Example(prompt, tasks.solve(problem), problem)
+    return Example(prompt, tasks.solve(problem, scope), problem)
 
 
 def sample_example(
-    rng: random.Random, split: str, family: str | None = None, seed_range: bool = False
+    rng: random.Random,
+    split: str,
+    family: str | None = None,
+    scope: tasks.Scope = tasks.FULL_SCOPE,
 ) -> Example:
-    """One example from ``split``; ``family`` defaults to a draw from :data:`MIX`.
-
-    ``seed_range`` keeps numbers in 0-9 (the seed's tasks).
-    """
+    """One example from ``split`` for a model of ``scope``; ``family`` defaults to a draw from
+    :data:`MIX`."""
     if family is None:
         family = rng.choices(list(MIX), weights=list(MIX.values()))[0]
     if family != "out_of_scope":
-        return _in_scope_example(family, rng, split, seed_range)
+        return _in_scope_example(family, rng, split, scope.one_digit)
     if rng.random() < 0.4:
-        return _out_of_range_example(rng, split)
-    return _general_decline_example(rng, split)
+        return _out_of_range_example(rng, split, scope)
+    return _general_decline_example(rng, split, scope)
 
 
 def examples(seed: int, split: str) -> Iterator[Example]:
@@ -203,13 +202,16 @@ def examples(seed: int, split: str) -> Iterator[Example]:
 
 
 def eval_set(
-    seed: int, per_family: int, families: tuple[str, ...] = tasks.FAMILIES, seed_range: bool = False
+    seed: int,
+    per_family: int,
+    scope: tasks.Scope = tasks.FULL_SCOPE,
+    families: tuple[str, ...] | None = None,
 ) -> list[Example]:
-    """A fixed held-out set: ``per_family`` examples of each family, held-out phrasings only."""
+    """A fixed held-out set: ``per_family`` examples of each of ``families`` (default: the
+    scope's), held-out phrasings only."""
     rng = random.Random(seed)
-    return [
-        sample_example(rng, HELDOUT, f, seed_range) for f in families for _ in range(per_family)
-    ]
+    families = scope.families if families is None else families
+    return [sample_example(rng, HELDOUT, f, scope) for f in families for _ in range(per_family)]
 
 
 # --- vocabularies ---------------------------------------------------------------------------

@@ -39,17 +39,63 @@ VARIANTS = {
     "out_of_scope": ("general", "range"),
 }
 
-DECLINE = {
-    "general": (
-        "sorry, i can only answer small number questions: adding, subtracting and multiplying, "
-        "even or odd, comparing and sorting, and counting up or down. "
-        "try: what is 3 plus 4?"
-    ),
-    "range": (
-        "sorry, that is outside what i can do: i work with whole numbers from 0 to 999, "
-        "and multiply or chain only numbers from 0 to 9. try: what is 12 plus 34?"
-    ),
-}
+# What a model can do, as its declines say it, family by family (grouped for reading).
+_SKILLS = (
+    (("addition", "adding"), ("subtraction", "subtracting"), ("multiplication", "multiplying")),
+    (("parity", "even or odd"),),
+    (("ordering", "comparing"), ("sorting", "sorting")),
+    (("successor", "counting up or down"),),
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a model is trained to answer. Its declines name exactly that, so a model trained on
+    a few families never offers the others, nor suggests a question it cannot answer."""
+
+    families: tuple[str, ...] = FAMILIES
+    one_digit: bool = False  # numbers 0-9 only: the seed's tasks
+
+    def decline(self, variant: str) -> str:
+        if variant == "general":
+            return (
+                f"sorry, i can only answer small number questions: {self._skills()}. "
+                "try: what is 3 plus 4?"
+            )
+        if self.one_digit:
+            return (
+                "sorry, that is outside what i can do: i work with whole numbers from 0 to 9. "
+                "try: what is 3 plus 4?"
+            )
+        small = [
+            v
+            for f, v in (("multiplication", "multiply"), ("multistep", "chain"))
+            if f in self.families
+        ]
+        only = f", and {' or '.join(small)} only numbers from 0 to 9" if small else ""
+        return (
+            f"sorry, that is outside what i can do: i work with whole numbers from 0 to 999{only}. "
+            "try: what is 12 plus 34?"
+        )
+
+    def _skills(self) -> str:
+        groups = []
+        for group in _SKILLS:
+            words = [word for family, word in group if family in self.families]
+            if words:
+                groups.append(_and(words, comma=""))
+        return _and(groups, comma=",")
+
+
+FULL_SCOPE = Scope()
+
+
+def _and(words: list[str], comma: str) -> str:
+    """``a, b and c`` (``comma=","`` gives ``a, b, and c``)."""
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])}{comma} and {words[-1]}"
+
 
 _PLACES = ("ones", "tens", "hundreds")
 
@@ -78,11 +124,11 @@ def expected_answer(problem: Problem) -> str | None:
     return final_answer(solve(problem))
 
 
-def solve(problem: Problem) -> str:
-    """The full target completion for ``problem``."""
+def solve(problem: Problem, scope: Scope = FULL_SCOPE) -> str:
+    """The full target completion for ``problem``, declined as a model of ``scope`` declines."""
+    if problem.family == "out_of_scope":
+        return scope.decline(problem.variant)
     steps, answer = _SOLVERS[problem.family](problem)
-    if answer is None:
-        return steps
     return f"first, {steps} therefore the answer is {answer}."
 
 
@@ -230,10 +276,6 @@ def _multistep(p: Problem) -> tuple[str, str]:
     return f"{a} {op1} {b} = {first}. then {first} {op2} {c} = {second}.", str(second)
 
 
-def _out_of_scope(p: Problem) -> tuple[str, None]:
-    return DECLINE[p.variant], None
-
-
 _SOLVERS = {
     "addition": _addition,
     "subtraction": _subtraction,
@@ -243,7 +285,6 @@ _SOLVERS = {
     "successor": _successor,
     "multiplication": _multiplication,
     "multistep": _multistep,
-    "out_of_scope": _out_of_scope,
 }
 
 

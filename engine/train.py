@@ -39,6 +39,10 @@ class TrainConfig:
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
+    @property
+    def scope(self) -> tasks.Scope:
+        return tasks.Scope(self.families or tasks.FAMILIES, self.seed_range)
+
 
 @dataclass
 class Progress:
@@ -104,7 +108,7 @@ class Batches:
         rng = random.Random(self.cfg.seed)
         while True:
             family = rng.choices(list(self.weights), weights=list(self.weights.values()))[0]
-            yield data.sample_example(rng, data.TRAIN, family, self.cfg.seed_range)
+            yield data.sample_example(rng, data.TRAIN, family, self.cfg.scope)
 
     def _pairs(self, n: int) -> list[tuple[list[int], list[int]]]:
         pairs = []
@@ -160,9 +164,7 @@ def train(
         optimizer, lambda step: _lr_factor(step, cfg.max_steps)
     )
     loss_fn = nn.CrossEntropyLoss(ignore_index=PAD_ID)
-    eval_examples = data.eval_set(
-        cfg.seed + 7, cfg.eval_per_family, cfg.families or tasks.FAMILIES, cfg.seed_range
-    )
+    eval_examples = data.eval_set(cfg.seed + 7, cfg.eval_per_family, cfg.scope)
     history: list[Progress] = []
     start = time.perf_counter()
     report = EvalReport([])

@@ -7,6 +7,7 @@ import pytest
 
 from engine import data, phrasings, tasks, tokenizer
 from engine.phrasings import OPERATOR_VERBS, OPERATOR_WORDS, POLAR, SYNONYMS
+from engine.recipe import SMALL
 
 IN_SCOPE = [f for f in tasks.FAMILIES if f != "out_of_scope"]
 
@@ -109,9 +110,56 @@ def test_training_stream_is_reproducible_per_seed():
 
 def test_out_of_range_prompts_are_declined_in_the_data():
     rng = random.Random(2)
-    range_examples = [data._out_of_range_example(rng, data.TRAIN) for _ in range(300)]
+    scope = tasks.FULL_SCOPE
+    range_examples = [data._out_of_range_example(rng, data.TRAIN, scope) for _ in range(300)]
     assert all(e.problem.variant == "range" for e in range_examples)
-    assert all(e.completion == tasks.DECLINE["range"] for e in range_examples)
+    assert all(e.completion == scope.decline("range") for e in range_examples)
+    assert "999" in scope.decline("range")
+
+
+def _numbers(prompt: str) -> list[int]:
+    return [int(n) for n in re.findall(r"\d+", prompt)]
+
+
+def test_a_one_digit_model_declines_bigger_numbers_and_offers_only_what_it_learned():
+    scope = SMALL.train.scope
+    rng = random.Random(4)
+    examples = [data.sample_example(rng, data.TRAIN, f, scope) for f in scope.families * 300]
+    declined = [e for e in examples if e.problem.family == "out_of_scope"]
+    answered = [e for e in examples if e.problem.family != "out_of_scope"]
+    assert {e.problem.family for e in answered} == set(scope.families) - {"out_of_scope"}
+    assert all(n <= 9 for e in answered for n in e.problem.numbers)
+    # numbers of two or three digits are declined, not answered as if they were one digit
+    ranged = [e for e in declined if e.problem.variant == "range"]
+    assert any(10 <= n <= 999 for e in ranged for n in _numbers(e.prompt))
+    general, out_of_range = scope.decline("general"), scope.decline("range")
+    assert {e.completion for e in declined} == {general, out_of_range}
+    for text in (general, out_of_range):
+        for skill in ("multiplying", "multiply", "sorting", "chain", "999", "12 plus 34"):
+            assert skill not in text
+        assert "try: what is 3 plus 4?" in text
+    assert "adding and subtracting, even or odd, comparing, and counting up or down" in general
+    assert "from 0 to 9." in out_of_range
+
+
+def test_the_full_model_offers_every_skill_it_has():
+    general, out_of_range = tasks.FULL_SCOPE.decline("general"), tasks.FULL_SCOPE.decline("range")
+    for skill in ("adding", "subtracting", "multiplying", "even or odd", "comparing", "sorting"):
+        assert skill in general
+    assert "counting up or down" in general
+    assert "multiply or chain only numbers from 0 to 9" in out_of_range
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [tasks.FULL_SCOPE, SMALL.train.scope, tasks.Scope(("multistep", "out_of_scope"))],
+    ids=["full", "small", "multistep-only"],
+)
+def test_every_decline_is_written_in_the_target_vocabulary(scope: tasks.Scope):
+    vocab = data.target_vocab()
+    for variant in tasks.VARIANTS["out_of_scope"]:
+        tokens = tokenizer.split(scope.decline(variant))
+        assert all(t in vocab for t in tokens), [t for t in tokens if t not in vocab]
 
 
 def test_word_dropout_never_blanks_operation_words():

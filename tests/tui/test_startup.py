@@ -30,7 +30,7 @@ async def test_training_progress_is_shown_until_the_model_is_ready(tmp_path: Pat
             await s.until(lambda: not panel.display, seconds=300)  # trained, then ready
             assert engine.status.ready and not prompt.disabled
             assert s.app.screen.query_one("#conversation").display
-            assert s.noticed("the model is ready")
+            await s.until(lambda: s.noticed("the model is ready"))
     finally:
         await engine.close()
 
@@ -44,7 +44,8 @@ async def test_a_failed_start_is_explained_and_the_app_stays_up(tmp_path: Path):
             await s.until(lambda: panel.has_class("-failed"))
             assert panel.display and panel.has_class("-failed")
             assert "the model failed to start" in str(panel.query_one(".details").render())
-            assert s.noticed("the model failed to start")
+            # the notice is a message of its own: it may arrive a moment after the panel
+            await s.until(lambda: s.noticed("the model failed to start"))
             assert s.app.screen.query_one(PromptInput).disabled
             await s.pilot.press("f1")  # still usable: help opens
             assert type(s.app.screen).__name__ == "HelpScreen"
