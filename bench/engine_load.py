@@ -3,7 +3,9 @@
 Loads the model from the cache (trains it first if needed), then measures, for the same mix of
 prompts: completions per second sequentially and with 1, 8, 64 and 256 requests in flight,
 the batched/sequential ratio, time to first token at concurrency 1 (warm), p50/p99 latency per
-level, and peak RSS. Prints figures; asserts nothing.
+level, and peak RSS. It also times one decoding step of the network alone at each batch size:
+``level x step(1) / step(level)`` is the most any scheduler could gain at that level on this
+CPU, the ceiling the measured ratio is to be read against. Prints figures; asserts nothing.
 
     python -m bench.engine_load                  # the default model
     python -m bench.engine_load --recipe small   # the quick seed-only model
@@ -15,13 +17,18 @@ import argparse
 import asyncio
 import resource
 import statistics
+import threading
 import time
 
+import torch
+
 from engine.cache import load_or_train
+from engine.model import Seq2Seq
 from engine.recipe import RECIPES
 from engine.results import Completion
 from engine.service import Engine
 from engine.settings import Settings
+from engine.tokenizer import BOS_ID
 
 PROMPTS = [
     "What is 3 plus 4?",
@@ -79,6 +86,39 @@ async def first_token_ms(engine: Engine, rounds: int = 50) -> list[float]:
     return times
 
 
+def step_ms(model: Seq2Seq, batch: int, history: int = 40, rounds: int = 300) -> float:
+    """Median time of one decoding step for ``batch`` rows after ``history`` tokens, measured
+    as the engine's decoder thread runs it (inference only, one intra-op thread)."""
+    times: list[float] = []
+
+    def run() -> None:
+        torch.set_grad_enabled(False)
+        torch.set_num_threads(1)
+        src = torch.randint(4, model.cfg.src_vocab, (batch, 12))
+        memory, state = model.encode(src, torch.full((batch,), 12))
+        prev = torch.full((batch, 1), BOS_ID)
+        for _ in range(history):
+            _, _, state = model.decode(prev, memory, state)
+        for _ in range(rounds):
+            start = time.perf_counter()
+            model.decode(prev, memory, state)
+            times.append(time.perf_counter() - start)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    return statistics.median(times) * 1000
+
+
+def print_ceilings(model: Seq2Seq) -> None:
+    one = step_ms(model, 1)
+    parts = []
+    for level in LEVELS[1:]:
+        cost = step_ms(model, level)
+        parts.append(f"{level}: {cost:.2f} ms (ceiling {level * one / cost:.1f}x)")
+    print(f"one decoding step, network alone: 1 row {one:.2f} ms; " + "; ".join(parts))
+
+
 async def main(recipe_name: str, requests: int) -> None:
     settings = Settings()
     recipe = RECIPES[recipe_name].with_seed(settings.seed)
@@ -106,6 +146,7 @@ async def main(recipe_name: str, requests: int) -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {peak_mb:.0f} MB")
     await engine.close()
+    print_ceilings(loaded.checkpoint.model)
 
 
 if __name__ == "__main__":
