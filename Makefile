@@ -27,6 +27,7 @@ test: setup
 	$(BIN)/ruff check .
 	@echo "training the default model in the background (cached after the first time): $(TRAIN_LOG)"
 	@$(BIN)/mini-reasoner train > $(TRAIN_LOG) 2>&1 & train=$$!; \
+	trap 'kill $$train 2>/dev/null; exit 130' INT TERM; \
 	$(BIN)/pytest -m "not slow" && $(MAKE) --no-print-directory ui-test; tests=$$?; \
 	echo "waiting for the default model to finish training"; \
 	wait $$train; trained=$$?; tail -n 4 $(TRAIN_LOG); \
