@@ -22,6 +22,7 @@ import time
 
 import torch
 
+from engine.batching import init_torch_thread
 from engine.cache import load_or_train
 from engine.model import Seq2Seq
 from engine.recipe import RECIPES
@@ -92,8 +93,7 @@ def step_ms(model: Seq2Seq, batch: int, history: int = 40, rounds: int = 300) ->
     times: list[float] = []
 
     def run() -> None:
-        torch.set_grad_enabled(False)
-        torch.set_num_threads(1)
+        init_torch_thread()
         src = torch.randint(4, model.cfg.src_vocab, (batch, 12))
         memory, state = model.encode(src, torch.full((batch,), 12))
         prev = torch.full((batch, 1), BOS_ID)

@@ -147,7 +147,7 @@ class BatchDecoder:
     # --- the encoder thread -----------------------------------------------------------------
 
     def _encode_loop(self) -> None:
-        _init_torch_thread()
+        init_torch_thread()
         while True:
             with self._cv:
                 group = self._next_group()
@@ -204,7 +204,7 @@ class BatchDecoder:
     # --- the decoder thread -----------------------------------------------------------------
 
     def _run(self) -> None:
-        _init_torch_thread()
+        init_torch_thread()
         while True:
             with self._cv:
                 self._decoding = self._live()
@@ -438,7 +438,7 @@ def joining_now(pending: int, live: int, waited: float, room: int) -> int:
     return max(0, min(pending, room))
 
 
-def _init_torch_thread() -> None:
+def init_torch_thread() -> None:
     """Set up torch for a worker thread: inference only, one intra-op thread.
 
     One intra-op thread per worker: small steps gain nothing from more, the event loop keeps

@@ -46,6 +46,8 @@ _SKILLS = (
     (("ordering", "comparing"), ("sorting", "sorting")),
     (("successor", "counting up or down"),),
 )
+# Families that take only one-digit numbers even in a model of numbers up to 999.
+_ONE_DIGIT_ONLY = (("multiplication", "multiply"), ("multistep", "chain"))
 
 
 @dataclass(frozen=True)
@@ -63,19 +65,14 @@ class Scope:
                 "try: what is 3 plus 4?"
             )
         if self.one_digit:
-            return (
-                "sorry, that is outside what i can do: i work with whole numbers from 0 to 9. "
-                "try: what is 3 plus 4?"
-            )
-        small = [
-            v
-            for f, v in (("multiplication", "multiply"), ("multistep", "chain"))
-            if f in self.families
-        ]
-        only = f", and {' or '.join(small)} only numbers from 0 to 9" if small else ""
+            limits, example = "from 0 to 9", "3 plus 4"
+        else:
+            digit_only = [v for f, v in _ONE_DIGIT_ONLY if f in self.families]
+            only = f", and {' or '.join(digit_only)} only numbers from 0 to 9" if digit_only else ""
+            limits, example = f"from 0 to 999{only}", "12 plus 34"
         return (
-            f"sorry, that is outside what i can do: i work with whole numbers from 0 to 999{only}. "
-            "try: what is 12 plus 34?"
+            f"sorry, that is outside what i can do: i work with whole numbers {limits}. "
+            f"try: what is {example}?"
         )
 
     def _skills(self) -> str:

@@ -106,9 +106,10 @@ class Batches:
 
     def _examples(self) -> Iterator[data.Example]:
         rng = random.Random(self.cfg.seed)
+        scope = self.cfg.scope
         while True:
             family = rng.choices(list(self.weights), weights=list(self.weights.values()))[0]
-            yield data.sample_example(rng, data.TRAIN, family, self.cfg.scope)
+            yield data.sample_example(rng, data.TRAIN, family, scope)
 
     def _pairs(self, n: int) -> list[tuple[list[int], list[int]]]:
         pairs = []
