@@ -2,11 +2,13 @@
 
 Requests join the running batch at the next decoding step and leave it as soon as they finish
 or are cancelled, as serving engines for large models do. Each step is one batched
-``Seq2Seq.decode`` call whatever the mix of requests. Newcomers are encoded on a second thread,
-all those waiting in one encoder run, while the batch goes on decoding: under load, encoding
-would otherwise cost the decoder about a fifth of its time. Results travel back to the asyncio
-loop that submitted them, once per step and loop (not once per token). A failure while
-encoding or decoding is narrowed down to the request(s) that cause it; the threads never die.
+``Seq2Seq.decode`` call whatever the mix of requests, over tensors in which each request
+holds a slot (:mod:`engine.slots`), so joining and leaving copy nothing. Newcomers are encoded
+on a second thread, all those waiting in one encoder run, while the batch goes on decoding:
+under load, encoding would otherwise cost the decoder about a fifth of its time. Results
+travel back to the asyncio loop that submitted them, once per step and loop (not once per
+token). A failure while encoding or decoding is narrowed down to the request(s) that cause it;
+the threads never die.
 """
 
 from __future__ import annotations
@@ -29,16 +31,14 @@ from engine.decoding import Sampling, make_generator, pad_batch, pick
 from engine.errors import EngineBusy, EngineClosed, EngineError, GenerationFailed
 from engine.model import DecoderState, Memory, Seq2Seq
 from engine.results import Completion, Options, Timings, TokenEvent
-from engine.tokenizer import BOS_ID, EOS_ID, Vocab
+from engine.slots import SlotHistory, Slots
+from engine.tokenizer import EOS_ID, Vocab
 
 log = logging.getLogger(__name__)
 
 # When newcomers join a busy batch: see joining_now.
 JOIN_GROUP_FRACTION = 8
 MAX_JOIN_WAIT = 0.005  # seconds
-# Finished rows stay in the batch tensors (decoded, ignored) until they are a quarter of it:
-# dropping rows copies the whole batch, so it is done for many at once.
-DEAD_ROW_FRACTION = 4
 
 Event = TokenEvent | Completion | EngineError
 
@@ -81,7 +81,6 @@ class _Row:
     probs: list[float] = field(default_factory=list)
     attention: list[list[float]] = field(default_factory=list)
     first_token: float | None = None
-    done: bool = False  # finished, failed or cancelled: waits in the tensors to be dropped
 
 
 class BatchDecoder:
@@ -99,10 +98,8 @@ class BatchDecoder:
         self._load = 0  # every request not yet answered (pending, encoding, decoding), under _cv
         self._closing = False
         self._stop = False
-        self._rows: list[_Row] = []  # one per row of the batch tensors, done or not
-        self._memory: Memory | None = None  # the running batch, one row per _Row
-        self._state: DecoderState | None = None
-        self._prev = torch.empty(0, 1, dtype=torch.long)  # last token of each row
+        self._slots = Slots(model.cfg)  # the running batch's tensors
+        self._rows: dict[int, _Row] = {}  # the request in each taken slot
         self._outbox: dict[asyncio.AbstractEventLoop, list[tuple[Request, Event]]] = defaultdict(
             list
         )
@@ -207,7 +204,7 @@ class BatchDecoder:
         init_torch_thread()
         while True:
             with self._cv:
-                self._decoding = self._live()
+                self._decoding = len(self._rows)
                 while not self._encoded and not self._rows and not self._stop:
                     self._cv.wait()
                 if self._stop:
@@ -215,131 +212,97 @@ class BatchDecoder:
                 joining, self._encoded = self._encoded, []
             try:
                 self._drop_cancelled()
-                if joining:
-                    self._append(joining)
+                for group in joining:
+                    self._seat(group)
                 if self._rows:
                     self._step()
             except Exception:  # a bug, not a bad request: fail the batch, keep serving
                 log.exception("decoder step failed; failing the running batch")
-                for row in self._rows:
-                    if not row.done:
-                        self._finish_error(row.request, GenerationFailed())
-                        row.done = True
-                self._drop_done(always=True)
+                for slot in list(self._rows):
+                    self._leave(slot, GenerationFailed())
             self._flush()
         self._encoder.join()  # it stops at once or after its current group
-        for row in self._rows:
-            if not row.done:
-                self._finish_error(row.request, EngineClosed())
+        for slot in list(self._rows):
+            self._leave(slot, EngineClosed())
         for request in [*self._pending, *(r for e in self._encoded for r in e.requests)]:
             self._finish_error(request, EngineClosed())
-        self._rows, self._pending, self._encoded = [], deque(), []
+        self._pending, self._encoded = deque(), []
         self._flush()
 
-    def _live(self) -> int:
-        return sum(not row.done for row in self._rows)
-
-    def _append(self, groups: list[_Encoded]) -> None:
-        """Append encoded newcomers to the running batch (copied once, however many groups)."""
-        self._drop_done(always=True)  # the batch is copied anyway
+    def _seat(self, group: _Encoded) -> None:
+        """Give each encoded newcomer a slot in the running batch."""
         now = time.perf_counter()
-        memory, state = groups[0].encoded
-        for group in groups[1:]:
-            memory, state = memory.concat(group.encoded[0]), state.concat(group.encoded[1])
-        requests = [r for group in groups for r in group.requests]
-        for request in requests:
+        for slot, request in zip(self._slots.take(*group.encoded), group.requests, strict=True):
             options = request.options
             sampling = Sampling(options.temperature, options.top_k, options.seed)
-            self._rows.append(_Row(request, sampling, make_generator(sampling), now))
-        prev = torch.full((len(requests), 1), BOS_ID, dtype=torch.long)
-        if self._memory is None or self._state is None:
-            self._memory, self._state, self._prev = memory, state, prev
-            return
-        self._memory = self._memory.concat(memory)
-        self._state = self._state.concat(state)
-        self._prev = torch.cat([self._prev, prev])
+            self._rows[slot] = _Row(request, sampling, make_generator(sampling), now)
 
-    def _drop_done(self, always: bool = False) -> None:
-        """Drop finished rows from the batch tensors (lazily, see DEAD_ROW_FRACTION)."""
-        keep = [i for i, row in enumerate(self._rows) if not row.done]
-        dead = len(self._rows) - len(keep)
-        if not dead or (not always and keep and dead * DEAD_ROW_FRACTION < len(self._rows)):
-            return
-        self._rows = [self._rows[i] for i in keep]
-        if not keep or self._memory is None or self._state is None:
-            self._memory, self._state = None, None
-            self._prev = torch.empty(0, 1, dtype=torch.long)
-            return
-        index = torch.tensor(keep)
-        self._memory = self._memory.select(index)
-        self._state = self._state.select(index).compact()
-        self._prev = self._prev.index_select(0, index)
+    def _leave(self, slot: int, error: EngineError | None = None) -> None:
+        """Take the request in ``slot`` out of the batch (answered already, or with ``error``)."""
+        row = self._rows.pop(slot)
+        self._slots.give_back(slot)
+        if error is not None:
+            self._finish_error(row.request, error)
 
     def _drop_cancelled(self) -> None:
-        for row in self._rows:
-            if row.request.cancelled and not row.done:
-                row.done = True
+        for slot, row in list(self._rows.items()):
+            if row.request.cancelled:
+                self._leave(slot)
                 self._release()
-        self._drop_done()
 
-    def _decode(self, index: Tensor | None) -> tuple[Tensor, Tensor, DecoderState]:
-        """One decoding step for the rows at ``index`` (None: every row)."""
-        assert self._memory is not None and self._state is not None
-        memory, state, prev = self._memory, self._state, self._prev
-        if index is not None:
-            memory, state, prev = memory.select(index), state.select(index), prev[index]
-        logits, weights, state = self.model.decode(prev, memory, state)
-        return logits[:, -1], weights[:, -1], state
+    def _decode(self, rows: slice) -> tuple[Tensor, Tensor]:
+        """One decoding step for slots ``rows``: last logits and encoder attention per slot."""
+        prev, memory, history = self._slots.inputs(rows)
+        logits, weights, history = self.model.decode(prev, memory, history)
+        assert isinstance(history, SlotHistory)
+        self._slots.advance(history)
+        return logits[:, -1], weights[:, -1]
 
-    def _decode_isolating(self) -> tuple[Tensor, Tensor, DecoderState | None]:
-        """Decode the batch; if that fails, decode row by row and fail only rows that break."""
+    def _decode_isolating(self, high: int) -> tuple[Tensor, Tensor]:
+        """Decode slots [0, high); if that fails, slot by slot, failing only requests that
+        break (their rows of the result are left zero)."""
         try:
-            return self._decode(None)
+            return self._decode(slice(0, high))
         except Exception:
             log.exception("a batched decoding step failed; isolating the failing request")
-        outputs = []
-        for i, row in enumerate(self._rows):
-            if row.done:  # dropped below: no output, so outputs line up with the rows left
-                continue
+        logits = torch.zeros(high, len(self.tgt_vocab))
+        weights = torch.zeros(high, max(len(row.request.src_ids) for row in self._rows.values()))
+        for slot in list(self._rows):
             try:
-                outputs.append(self._decode(torch.tensor([i])))
+                row_logits, row_weights = self._decode(slice(slot, slot + 1))
             except Exception:
                 log.exception("decoding failed for one request")
-                self._finish_error(row.request, GenerationFailed())
-                row.done = True
-        self._drop_done(always=True)
-        if not outputs:
-            return torch.empty(0), torch.empty(0), None
-        logits, weights, states = zip(*outputs, strict=True)
-        state = states[0]
-        for other in states[1:]:
-            state = state.concat(other)
-        return torch.cat(logits), torch.cat(weights), state
+                self._leave(slot, GenerationFailed())
+                continue
+            logits[slot] = row_logits[0]
+            weights[slot, : row_weights.size(1)] = row_weights[0]
+        return logits, weights
 
     def _step(self) -> None:
-        logits, weights, state = self._decode_isolating()
-        if not self._rows or state is None:
+        logits, weights = self._decode_isolating(self._slots.high)
+        if not self._rows:
             return
         self.steps += 1
-        rows = self._rows
+        slots = list(self._rows)
+        rows = list(self._rows.values())
+        index = torch.tensor(slots)
         tokens, chosen, probs = pick(
-            logits, [r.sampling for r in rows], [r.generator for r in rows]
+            logits[index], [r.sampling for r in rows], [r.generator for r in rows]
         )
+        weights = weights[index]
+        self._slots.set_next(slots, tokens)
         now = time.perf_counter()
-        for i, (row, tok, prob) in enumerate(
-            zip(rows, tokens.tolist(), chosen.tolist(), strict=False)
+        for i, (slot, row, tok, prob) in enumerate(
+            zip(slots, rows, tokens.tolist(), chosen.tolist(), strict=True)
         ):
-            if row.done:
-                continue
             try:
-                row.done = not self._advance(row, tok, prob, probs, weights, i, now)
+                going_on = self._advance(row, tok, prob, probs, weights, i, now)
             except Exception:
                 log.exception("finishing a decoding step failed for one request")
-                self._finish_error(row.request, GenerationFailed())
-                row.done = True
-        self._state = state
-        self._prev = tokens.unsqueeze(1)
-        self._drop_done()
+                self._leave(slot, GenerationFailed())
+                continue
+            if not going_on:
+                self._leave(slot)
 
     def _advance(
         self, row: _Row, tok: int, prob: float, probs: Tensor, weights: Tensor, i: int, now: float

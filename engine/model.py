@@ -9,16 +9,16 @@
 The decoder GRU reads only the previous output token; both attentions are computed from its
 output afterwards (no input feeding). Teacher-forced training is therefore ONE GRU call over
 the whole target, and generation reuses the very same :meth:`Seq2Seq.decode` one step at a
-time, carrying a :class:`DecoderState`.
+time, carrying a :class:`History` (the serving engine keeps it in slots: :mod:`engine.slots`).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import Protocol
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
@@ -44,20 +44,23 @@ class Memory:
     values: Tensor  # (batch, src_len, hidden)
     mask: Tensor  # (batch, src_len) True at real tokens
 
-    def select(self, index: Tensor) -> Memory:
-        return Memory(self.values.index_select(0, index), self.mask.index_select(0, index))
 
-    def concat(self, other: Memory) -> Memory:
-        """Rows of ``self`` then rows of ``other``; shorter prompts are padded and masked."""
-        width = max(self.mask.size(1), other.mask.size(1))
-        a, b = self._padded(width), other._padded(width)
-        return Memory(torch.cat([a.values, b.values]), torch.cat([a.mask, b.mask]))
+class History(Protocol):
+    """The decoder's state between calls: GRU state plus the keys/values written so far.
 
-    def _padded(self, width: int) -> Memory:
-        extra = width - self.mask.size(1)
-        if extra == 0:
-            return self
-        return Memory(F.pad(self.values, (0, 0, 0, extra)), F.pad(self.mask, (0, extra)))
+    :class:`DecoderState` grows by concatenation (training, evaluation); the serving engine's
+    :class:`~engine.slots.SlotHistory` writes one step in place into preallocated buffers.
+    """
+
+    hidden: Tensor  # (layers, batch, hidden)
+
+    def extend(
+        self, hidden: Tensor, keys: Tensor, values: Tensor
+    ) -> tuple[Tensor, Tensor, Tensor, History]:
+        """Add new steps' keys/values (batch, heads, steps, head_dim); return every key and
+        value, which of them each new step may attend to (batch, steps, all steps), and the
+        history after the new steps (with GRU state ``hidden``)."""
+        ...
 
 
 @dataclass
@@ -69,49 +72,18 @@ class DecoderState:
     values: Tensor  # (batch, heads, steps, head_dim)
     mask: Tensor  # (batch, steps) True at real steps
 
-    def select(self, index: Tensor) -> DecoderState:
-        """The rows at ``index``."""
-        return DecoderState(
-            self.hidden.index_select(1, index),
-            self.keys.index_select(0, index),
-            self.values.index_select(0, index),
-            self.mask.index_select(0, index),
-        )
-
-    def compact(self) -> DecoderState:
-        """Drop history columns no row uses any more (rows that left took them along)."""
-        live = self.mask.any(dim=0)
-        if bool(live.all()):
-            return self
-        index = live.nonzero().squeeze(1)
-        return DecoderState(
-            self.hidden,
-            self.keys.index_select(2, index),
-            self.values.index_select(2, index),
-            self.mask.index_select(1, index),
-        )
-
-    def concat(self, other: DecoderState) -> DecoderState:
-        """Rows of ``self`` then rows of ``other``; shorter histories are padded and masked."""
-        steps = max(self.mask.size(1), other.mask.size(1))
-        a, b = self._padded(steps), other._padded(steps)
-        return DecoderState(
-            torch.cat([a.hidden, b.hidden], dim=1),
-            torch.cat([a.keys, b.keys]),
-            torch.cat([a.values, b.values]),
-            torch.cat([a.mask, b.mask]),
-        )
-
-    def _padded(self, steps: int) -> DecoderState:
-        extra = steps - self.mask.size(1)
-        if extra == 0:
-            return self
-        return DecoderState(
-            self.hidden,
-            F.pad(self.keys, (0, 0, 0, extra)),
-            F.pad(self.values, (0, 0, 0, extra)),
-            F.pad(self.mask, (0, extra)),
-        )
+    def extend(
+        self, hidden: Tensor, keys: Tensor, values: Tensor
+    ) -> tuple[Tensor, Tensor, Tensor, DecoderState]:
+        """Append the new steps; each may attend to the past and to the new steps before it."""
+        batch, _, steps, _ = keys.shape
+        past = self.mask.size(1)
+        keys = torch.cat([self.keys, keys], dim=2)
+        values = torch.cat([self.values, values], dim=2)
+        mask = torch.cat([self.mask, torch.ones(batch, steps, dtype=torch.bool)], dim=1)
+        causal = torch.ones(steps, past + steps, dtype=torch.bool).tril(diagonal=past)
+        allowed = causal.unsqueeze(0) & mask.unsqueeze(1)  # (batch, steps, past + steps)
+        return keys, values, allowed, DecoderState(hidden, keys, values, mask)
 
 
 class Seq2Seq(nn.Module):
@@ -152,8 +124,8 @@ class Seq2Seq(nn.Module):
     # --- decoder ----------------------------------------------------------------------------
 
     def decode(
-        self, tgt_in: Tensor, memory: Memory, state: DecoderState
-    ) -> tuple[Tensor, Tensor, DecoderState]:
+        self, tgt_in: Tensor, memory: Memory, state: History
+    ) -> tuple[Tensor, Tensor, History]:
         """Run the decoder over ``tgt_in`` (batch, steps) after the history in ``state``.
 
         Returns logits (batch, steps, vocab), encoder attention (batch, steps, src_len) and the
@@ -173,8 +145,8 @@ class Seq2Seq(nn.Module):
         return weights @ memory.values, weights
 
     def _history_attention(
-        self, out: Tensor, emb: Tensor, state: DecoderState, hidden: Tensor
-    ) -> tuple[Tensor, DecoderState]:
+        self, out: Tensor, emb: Tensor, state: History, hidden: Tensor
+    ) -> tuple[Tensor, History]:
         """Causal multi-head attention over every step so far (earlier calls included).
 
         A step's key and value come from its GRU output and its input token, i.e. the token
@@ -184,18 +156,13 @@ class Seq2Seq(nn.Module):
         heads, dim = self.cfg.heads, self.cfg.head_dim
         kv = self.hist_kv(torch.cat([out, emb], dim=-1))
         kv = kv.view(batch, steps, 2, heads, dim).permute(2, 0, 3, 1, 4)
-        keys = torch.cat([state.keys, kv[0]], dim=2)
-        values = torch.cat([state.values, kv[1]], dim=2)
-        past = state.mask.size(1)
-        mask = torch.cat([state.mask, torch.ones(batch, steps, dtype=torch.bool)], dim=1)
-        causal = torch.ones(steps, past + steps, dtype=torch.bool).tril(diagonal=past)
-        allowed = causal.unsqueeze(0) & mask.unsqueeze(1)  # (batch, steps, past + steps)
+        keys, values, allowed, state = state.extend(hidden, kv[0], kv[1])
         q = self.hist_q(out).view(batch, steps, heads, dim).transpose(1, 2)
         scores = (q @ keys.transpose(2, 3)) / math.sqrt(dim)
         scores = scores.masked_fill(~allowed.unsqueeze(1), float("-inf"))
         mixed = scores.softmax(dim=-1) @ values  # (batch, heads, steps, dim)
         history = mixed.transpose(1, 2).reshape(batch, steps, heads * dim)
-        return history, DecoderState(hidden, keys, values, mask)
+        return history, state
 
     def forward(self, src: Tensor, lengths: Tensor, tgt_in: Tensor) -> Tensor:
         """Teacher-forced logits for training."""
