@@ -29,7 +29,7 @@ from engine.recipe import RECIPES
 from engine.results import Completion
 from engine.service import Engine
 from engine.settings import Settings
-from engine.tokenizer import BOS_ID
+from engine.slots import Slots
 
 PROMPTS = [
     "What is 3 plus 4?",
@@ -89,19 +89,21 @@ async def first_token_ms(engine: Engine, rounds: int = 50) -> list[float]:
 
 def step_ms(model: Seq2Seq, batch: int, history: int = 40, rounds: int = 300) -> float:
     """Median time of one decoding step for ``batch`` rows after ``history`` tokens, measured
-    as the engine's decoder thread runs it (inference only, one intra-op thread)."""
+    as the engine's decoder thread runs it (slot tensors, inference only, one intra-op
+    thread), without the bookkeeping around it."""
     times: list[float] = []
 
     def run() -> None:
         init_torch_thread()
+        slots = Slots(model.cfg)
         src = torch.randint(4, model.cfg.src_vocab, (batch, 12))
-        memory, state = model.encode(src, torch.full((batch,), 12))
-        prev = torch.full((batch, 1), BOS_ID)
+        slots.take(*model.encode(src, torch.full((batch,), 12)))
         for _ in range(history):
-            _, _, state = model.decode(prev, memory, state)
-        for _ in range(rounds):
+            prev, memory, state = slots.inputs(slice(0, batch))
+            slots.advance(model.decode(prev, memory, state)[2])
+        for _ in range(rounds):  # not advanced: every round is the step after ``history``
             start = time.perf_counter()
-            model.decode(prev, memory, state)
+            model.decode(*slots.inputs(slice(0, batch)))
             times.append(time.perf_counter() - start)
 
     worker = threading.Thread(target=run)

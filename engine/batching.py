@@ -37,6 +37,7 @@ from engine.tokenizer import EOS_ID, Vocab
 log = logging.getLogger(__name__)
 
 # When newcomers join a busy batch: see joining_now.
+GREEDY = Sampling()
 JOIN_GROUP_FRACTION = 8
 MAX_JOIN_WAIT = 0.005  # seconds
 
@@ -279,24 +280,23 @@ class BatchDecoder:
         return logits, weights
 
     def _step(self) -> None:
-        logits, weights = self._decode_isolating(self._slots.high)
+        high = self._slots.high
+        logits, weights = self._decode_isolating(high)
         if not self._rows:
             return
         self.steps += 1
-        slots = list(self._rows)
-        rows = list(self._rows.values())
-        index = torch.tensor(slots)
-        tokens, chosen, probs = pick(
-            logits[index], [r.sampling for r in rows], [r.generator for r in rows]
-        )
-        weights = weights[index]
-        self._slots.set_next(slots, tokens)
-        now = time.perf_counter()
-        for i, (slot, row, tok, prob) in enumerate(
-            zip(slots, rows, tokens.tolist(), chosen.tolist(), strict=True)
-        ):
+        samplings: list[Sampling] = [GREEDY] * high  # free slots: decoded, picked, ignored
+        generators: list[torch.Generator | None] = [None] * high
+        for slot, row in self._rows.items():
+            samplings[slot], generators[slot] = row.sampling, row.generator
+        tokens, chosen, probs = pick(logits, samplings, generators)
+        self._slots.set_next(tokens)
+        picked, likelihoods, now = tokens.tolist(), chosen.tolist(), time.perf_counter()
+        for slot, row in list(self._rows.items()):
             try:
-                going_on = self._advance(row, tok, prob, probs, weights, i, now)
+                going_on = self._advance(
+                    row, picked[slot], likelihoods[slot], probs, weights, slot, now
+                )
             except Exception:
                 log.exception("finishing a decoding step failed for one request")
                 self._leave(slot, GenerationFailed())

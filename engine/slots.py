@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 
 from engine.model import DecoderState, Memory, ModelConfig
@@ -41,12 +40,18 @@ class SlotHistory:
         """Write this step's keys and values (rows, heads, 1, dim) at each slot's position;
         return the keys, values and mask to attend over and the history after the step."""
         s, rows = self.slots, self.rows
-        index = torch.arange(rows.start, rows.stop)
-        pos = torch.tensor(s.steps[rows])
-        s.keys[index, :, pos] = keys[:, :, 0]
-        s.values[index, :, pos] = values[:, :, 0]
-        s.history_mask[index, pos] = True
-        width = max(s.steps[rows]) + 1
+        steps = s.steps[rows]
+        first, last = min(steps), max(steps)
+        if first == last:  # one position for all (always so for a request alone): plain slices
+            s.keys[rows, :, first] = keys[:, :, 0]
+            s.values[rows, :, first] = values[:, :, 0]
+            s.history_mask[rows, first] = True
+        else:
+            index, pos = torch.arange(rows.start, rows.stop), torch.tensor(steps)
+            s.keys[index, :, pos] = keys[:, :, 0]
+            s.values[index, :, pos] = values[:, :, 0]
+            s.history_mask[index, pos] = True
+        width = last + 1
         return (
             s.keys[rows, :, :width],
             s.values[rows, :, :width],
@@ -86,11 +91,13 @@ class Slots:
             self.steps.append(0)
         slots = free[:count]
         self._grow(len(self.taken), width, 0)
-        index = torch.tensor(slots)
-        self.memory_values[index, :width] = memory.values
-        self.memory_mask[index] = F.pad(memory.mask, (0, self.memory_mask.size(1) - width))
-        self.hidden[:, index] = state.hidden  # history_mask: empty, as give_back left it
-        self.prev[index] = BOS_ID
+        contiguous = slots[-1] - slots[0] == count - 1
+        where = slice(slots[0], slots[-1] + 1) if contiguous else torch.tensor(slots)
+        self.memory_values[where, :width] = memory.values
+        self.memory_mask[where] = False
+        self.memory_mask[where, :width] = memory.mask
+        self.hidden[:, where] = state.hidden  # history_mask: empty, as give_back left it
+        self.prev[where] = BOS_ID
         lengths = memory.mask.sum(dim=1).tolist()
         for slot, length in zip(slots, lengths, strict=True):
             self.taken[slot], self.prompt_len[slot], self.steps[slot] = True, length, 0
@@ -124,9 +131,9 @@ class Slots:
             if self.taken[slot]:
                 self.steps[slot] += 1
 
-    def set_next(self, slots: list[int], tokens: Tensor) -> None:
-        """The tokens ``slots`` feed the decoder at the next step."""
-        self.prev[torch.tensor(slots), 0] = tokens
+    def set_next(self, tokens: Tensor) -> None:
+        """The tokens slots ``[0, len(tokens))`` feed the decoder at the next step."""
+        self.prev[: tokens.numel(), 0] = tokens
 
     # --- buffers ----------------------------------------------------------------------------
 

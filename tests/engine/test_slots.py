@@ -62,9 +62,10 @@ def test_slots_decode_like_each_request_alone():
                 expected = alone[request][done]
                 assert torch.allclose(logits[slot, -1], expected, atol=1e-5), (request, done)
                 checked += 1
-        order = list(seated)
-        tokens = [_tokens(r)[min(seated[r][1], STEPS - 1)] for r in order]
-        slots.set_next([seated[r][0] for r in order], torch.tensor(tokens))
+        tokens = [0] * slots.high  # free slots get any token
+        for request, (slot, done) in seated.items():
+            tokens[slot] = _tokens(request)[min(done, STEPS - 1)]
+        slots.set_next(torch.tensor(tokens))
         seated = {r: (slot, done + 1) for r, (slot, done) in seated.items()}
     assert checked > 300
     assert slots.memory_mask.size(0) > FIRST_ROWS and slots.memory_mask.size(1) > FIRST_PROMPT
