@@ -47,10 +47,19 @@ def test_a_false_start_is_released() -> None:
     st.lists(st.text(alphabet="ab ,.", min_size=1, max_size=4), max_size=3),
 )
 def test_result_is_the_text_up_to_the_first_stop(texts: list[str], stops: list[str]) -> None:
-    full = "".join(texts)
-    hits = [i for s in stops if (i := full.find(s)) >= 0]
+    """Generation ends with the first token that completes a stop sequence (a longer stop
+    that began earlier but is not complete yet never will be); the text ends where the
+    earliest stop found so far begins."""
+    expected = ("".join(texts), False)
+    for end in range(1, len(texts) + 1):
+        so_far = "".join(texts[:end])
+        hits = [i for s in stops if (i := so_far.find(s)) >= 0]
+        if hits:
+            expected = (so_far[: min(hits)], True)
+            break
     text, stopped, _ = run(texts, stops)
-    if hits:
-        assert (text, stopped) == (full[: min(hits)], True)
-    else:
-        assert (text, stopped) == (full, False)
+    assert (text, stopped) == expected
+
+
+def test_a_stop_completed_first_wins_over_a_longer_one_begun_before_it() -> None:
+    assert run([".", "b", " "], ["b", ".b "])[:2] == (".", True)
