@@ -37,9 +37,9 @@ from engine.tokenizer import EOS_ID, Vocab
 log = logging.getLogger(__name__)
 
 # When newcomers join a busy batch: see joining_now.
-GREEDY = Sampling()
 JOIN_GROUP_FRACTION = 8
 MAX_JOIN_WAIT = 0.005  # seconds
+GREEDY = Sampling()  # what free slots are picked with
 
 Event = TokenEvent | Completion | EngineError
 
@@ -231,9 +231,16 @@ class BatchDecoder:
         self._flush()
 
     def _seat(self, group: _Encoded) -> None:
-        """Give each encoded newcomer a slot in the running batch."""
+        """Give each encoded newcomer a slot in the running batch (or its error: never lost)."""
+        try:
+            slots = self._slots.take(*group.encoded)
+        except Exception:
+            log.exception("seating %d newcomers failed", len(group.requests))
+            for request in group.requests:
+                self._finish_error(request, GenerationFailed())
+            return
         now = time.perf_counter()
-        for slot, request in zip(self._slots.take(*group.encoded), group.requests, strict=True):
+        for slot, request in zip(slots, group.requests, strict=True):
             options = request.options
             sampling = Sampling(options.temperature, options.top_k, options.seed)
             self._rows[slot] = _Row(request, sampling, make_generator(sampling), now)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import batching
+from engine import batching, slots
 from engine.errors import (
     EngineBusy,
     EngineClosed,
@@ -161,6 +161,27 @@ async def test_a_failed_step_fails_its_batch_and_the_next_batch_is_right(
     assert any(isinstance(r, GenerationFailed) for r in first)
     again = await asyncio.gather(*(engine.complete(p) for p in PROMPTS))
     assert {p: c.text for p, c in zip(PROMPTS, again, strict=True)} == expected
+    assert engine.load == 0
+
+
+async def test_newcomers_that_cannot_be_seated_fail_alone(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+):
+    expected = (await engine.complete(PROMPTS[0])).text
+    real_take = slots.Slots.take
+    calls = 0
+
+    def take_failing_once(self, *args):  # an injected fault while joining the batch
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("injected fault")
+        return real_take(self, *args)
+
+    monkeypatch.setattr(slots.Slots, "take", take_failing_once)
+    with pytest.raises(GenerationFailed):
+        await asyncio.wait_for(engine.complete(PROMPTS[0]), timeout=30)
+    assert (await engine.complete(PROMPTS[0])).text == expected
     assert engine.load == 0
 
 
