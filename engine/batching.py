@@ -397,10 +397,10 @@ class BatchDecoder:
 def joining_now(pending: int, live: int, waited: float, room: int) -> int:
     """How many of ``pending`` requests are encoded now to join a batch of ``live`` rows.
 
-    Each join copies the batch's tensors and each encoder run costs about a millisecond
-    however many it encodes, so under load newcomers join in groups: once they number an
-    eighth of the running batch (JOIN_GROUP_FRACTION), or the first of them has waited
-    MAX_JOIN_WAIT. Into an idle batch a request joins at once, so a lone request never waits.
+    Each encoder run costs about half a millisecond however many it encodes, so under load
+    newcomers are encoded in groups: once they number an eighth of the running batch
+    (JOIN_GROUP_FRACTION), or the first of them has waited MAX_JOIN_WAIT. Into an idle batch a
+    request joins at once, so a lone request never waits.
     """
     grouped = pending * JOIN_GROUP_FRACTION >= live
     if live and not grouped and waited < MAX_JOIN_WAIT:
