@@ -8,7 +8,9 @@ slots below the highest taken one are decoded too and ignored, and taking the lo
 keeps them few.
 
 Each slot writes its decoder history at its own position, one column per step, into buffers
-that only grow, so a step appends without copying the history. History attention does not care
+that only grow, so a step appends without copying the history. Growth is bounded by the
+batch size, the prompt limit and ``max_tokens`` (for the default model and limits, at most
+about 100 MB). History attention does not care
 where a step's key sits, only which columns are masked in, so this gives the same result as
 :class:`~engine.model.DecoderState` (up to float rounding of masked-out zeros).
 """
