@@ -45,14 +45,12 @@ class SlotHistory:
         steps = s.steps[rows]
         first, last = min(steps), max(steps)
         if first == last:  # one position for all (always so for a request alone): plain slices
-            s.keys[rows, :, first] = keys[:, :, 0]
-            s.values[rows, :, first] = values[:, :, 0]
-            s.history_mask[rows, first] = True
+            where: tuple[slice | Tensor, int | Tensor] = (rows, first)
         else:
-            index, pos = torch.arange(rows.start, rows.stop), torch.tensor(steps)
-            s.keys[index, :, pos] = keys[:, :, 0]
-            s.values[index, :, pos] = values[:, :, 0]
-            s.history_mask[index, pos] = True
+            where = (torch.arange(rows.start, rows.stop), torch.tensor(steps))
+        s.keys[where[0], :, where[1]] = keys[:, :, 0]
+        s.values[where[0], :, where[1]] = values[:, :, 0]
+        s.history_mask[where] = True
         width = last + 1
         return (
             s.keys[rows, :, :width],
