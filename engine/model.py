@@ -39,8 +39,9 @@ class ModelConfig:
 
 @dataclass
 class Memory:
-    """What the encoder hands the decoder: attention values and where real tokens are."""
+    """What the encoder hands the decoder: attention keys and values, where real tokens are."""
 
+    keys: Tensor  # (batch, src_len, hidden): values @ W of the score, once per prompt
     values: Tensor  # (batch, src_len, hidden)
     mask: Tensor  # (batch, src_len) True at real tokens
 
@@ -96,7 +97,7 @@ class Seq2Seq(nn.Module):
         self.bridge = nn.Linear(h, cfg.layers * h)
         self.tgt_embed = nn.Embedding(cfg.tgt_vocab, e, padding_idx=0)
         self.decoder = nn.GRU(e, h, num_layers=cfg.layers, batch_first=True)
-        self.attn = nn.Linear(h, h, bias=False)  # encoder attention score q^T W k
+        self.attn = nn.Linear(h, h, bias=False)  # W of the encoder attention score q^T W k
         self.hist_q = nn.Linear(h, hd, bias=False)
         self.hist_kv = nn.Linear(h + e, 2 * hd, bias=False)
         self.combine = nn.Linear(2 * h + hd, h)
@@ -114,7 +115,8 @@ class Seq2Seq(nn.Module):
         summary = torch.cat([last[0], last[1]], dim=-1)  # final forward and backward states
         hidden = torch.tanh(self.bridge(summary))
         hidden = hidden.view(-1, self.cfg.layers, self.cfg.hidden).transpose(0, 1).contiguous()
-        return Memory(values, src != 0), self._empty_state(hidden)
+        keys = values @ self.attn.weight  # q^T W k = q^T (W k): W applied once per prompt
+        return Memory(keys, values, src != 0), self._empty_state(hidden)
 
     def _empty_state(self, hidden: Tensor) -> DecoderState:
         batch = hidden.size(1)
@@ -139,7 +141,7 @@ class Seq2Seq(nn.Module):
         return self.readout(features), weights, state
 
     def _encoder_attention(self, out: Tensor, memory: Memory) -> tuple[Tensor, Tensor]:
-        scores = self.attn(out) @ memory.values.transpose(1, 2)
+        scores = out @ memory.keys.transpose(1, 2)
         scores = scores.masked_fill(~memory.mask.unsqueeze(1), float("-inf"))
         weights = scores.softmax(dim=-1)
         return weights @ memory.values, weights

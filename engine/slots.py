@@ -9,10 +9,10 @@ keeps them few.
 
 Each slot writes its decoder history at its own position, one column per step, into buffers
 that only grow, so a step appends without copying the history. Growth is bounded by the
-batch size, the prompt limit and ``max_tokens`` (for the default model and limits, at most
-about 100 MB). History attention does not care
-where a step's key sits, only which columns are masked in, so this gives the same result as
-:class:`~engine.model.DecoderState` (up to float rounding of masked-out zeros).
+batch size, the prompt limit and ``max_tokens``: for the default model and limits, at most
+about 160 MB, most of it the prompts' attention keys and values. History attention does not
+care where a step's key sits, only which columns are masked in, so this gives the same result
+as :class:`~engine.model.DecoderState` (up to float rounding of masked-out zeros).
 """
 
 from __future__ import annotations
@@ -26,6 +26,16 @@ from engine.model import DecoderState, Memory, ModelConfig
 from engine.tokenizer import BOS_ID
 
 FIRST_ROWS, FIRST_PROMPT, FIRST_HISTORY = 8, 16, 32  # buffer sizes before they first grow
+_BUFFERS = (  # the tensors of Slots._allocate
+    "memory_keys",
+    "memory_values",
+    "memory_mask",
+    "hidden",
+    "keys",
+    "values",
+    "history_mask",
+    "prev",
+)
 
 
 @dataclass
@@ -93,6 +103,7 @@ class Slots:
         self._grow(len(self.taken), width, 0)
         contiguous = slots[-1] - slots[0] == count - 1
         where = slice(slots[0], slots[-1] + 1) if contiguous else torch.tensor(slots)
+        self.memory_keys[where, :width] = memory.keys
         self.memory_values[where, :width] = memory.values
         self.memory_mask[where] = False
         self.memory_mask[where, :width] = memory.mask
@@ -119,7 +130,11 @@ class Slots:
         """Previous tokens, encoder memory and history of slots ``rows``, as views."""
         self._grow(len(self.taken), 0, max(self.steps[rows]) + 1)
         width = max(self.prompt_len[rows])
-        memory = Memory(self.memory_values[rows, :width], self.memory_mask[rows, :width])
+        memory = Memory(
+            self.memory_keys[rows, :width],
+            self.memory_values[rows, :width],
+            self.memory_mask[rows, :width],
+        )
         hidden = self.hidden[:, rows].contiguous()
         return self.prev[rows], memory, SlotHistory(self, rows, hidden)
 
@@ -139,6 +154,7 @@ class Slots:
 
     def _allocate(self, rows: int, prompt: int, history: int) -> None:
         cfg = self.cfg
+        self.memory_keys = torch.zeros(rows, prompt, cfg.hidden)
         self.memory_values = torch.zeros(rows, prompt, cfg.hidden)
         self.memory_mask = torch.zeros(rows, prompt, dtype=torch.bool)
         self.hidden = torch.zeros(cfg.layers, rows, cfg.hidden)
@@ -154,19 +170,12 @@ class Slots:
         old_history = self.history_mask.size(1)
         if rows <= old_rows and prompt <= old_prompt and history <= old_history:
             return
-        old = (self.memory_values, self.memory_mask, self.hidden, self.keys, self.values)
-        old_mask, old_prev = self.history_mask, self.prev
+        old = {name: getattr(self, name) for name in _BUFFERS}
         self._allocate(
             _doubled(old_rows, rows), _doubled(old_prompt, prompt), _doubled(old_history, history)
         )
-        values, mask, hidden, keys, hist_values = old
-        self.memory_values[:old_rows, :old_prompt] = values
-        self.memory_mask[:old_rows, :old_prompt] = mask
-        self.hidden[:, :old_rows] = hidden
-        self.keys[:old_rows, :, :old_history] = keys
-        self.values[:old_rows, :, :old_history] = hist_values
-        self.history_mask[:old_rows, :old_history] = old_mask
-        self.prev[:old_rows] = old_prev
+        for name, tensor in old.items():  # every size only grows: the old fits in a corner
+            getattr(self, name)[tuple(slice(0, size) for size in tensor.shape)] = tensor
 
 
 def _doubled(size: int, needed: int) -> int:
