@@ -97,6 +97,7 @@ class BatchDecoder:
         self._encoded: list[_Encoded] = []  # encoded, joining at the next step
         self._decoding = 0  # rows of the running batch still decoding, under _cv
         self._load = 0  # every request not yet answered (pending, encoding, decoding), under _cv
+        self._answered = 0  # requests the decoder thread answered since its last _flush
         self._closing = False
         self._stop = False
         self._slots = Slots(model.cfg)  # the running batch's tensors
@@ -256,7 +257,7 @@ class BatchDecoder:
         for slot, row in list(self._rows.items()):
             if row.request.cancelled:
                 self._leave(slot)
-                self._release()
+                self._answered += 1
 
     def _decode(self, rows: slice) -> tuple[Tensor, Tensor]:
         """One decoding step for slots ``rows``: last logits and encoder attention per slot."""
@@ -373,22 +374,27 @@ class BatchDecoder:
             attention=row.attention,
         )
         self._send(request, completion)
-        self._release()
+        self._answered += 1
 
     def _finish_error(self, request: Request, error: EngineError) -> None:
         self._send(request, error)
-        self._release()
+        self._answered += 1
 
-    def _release(self) -> None:
+    def _release(self, count: int = 1) -> None:
+        """Count ``count`` requests as answered: room for newcomers, progress for close()."""
         with self._cv:
-            self._load -= 1
+            self._load -= count
             self._cv.notify_all()
 
     def _send(self, request: Request, event: Event) -> None:
         self._outbox[request.loop].append((request, event))
 
     def _flush(self) -> None:
-        """Hand this step's events to their loops: one wake-up per loop per step."""
+        """Release the requests this step answered, at once (each release wakes the encoder
+        thread), then hand the step's events to their loops: one wake-up per loop."""
+        if self._answered:
+            self._release(self._answered)
+            self._answered = 0
         outbox, self._outbox = self._outbox, defaultdict(list)
         for items in outbox.values():
             _hand_over(items)
