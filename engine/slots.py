@@ -26,16 +26,6 @@ from engine.model import DecoderState, Memory, ModelConfig
 from engine.tokenizer import BOS_ID
 
 FIRST_ROWS, FIRST_PROMPT, FIRST_HISTORY = 8, 16, 32  # buffer sizes before they first grow
-_BUFFERS = (  # the tensors of Slots._allocate
-    "memory_keys",
-    "memory_values",
-    "memory_mask",
-    "hidden",
-    "keys",
-    "values",
-    "history_mask",
-    "prev",
-)
 
 
 @dataclass
@@ -153,6 +143,7 @@ class Slots:
     # --- buffers ----------------------------------------------------------------------------
 
     def _allocate(self, rows: int, prompt: int, history: int) -> None:
+        """Fresh buffers; every tensor attribute of Slots is one (``_grow`` copies them all)."""
         cfg = self.cfg
         self.memory_keys = torch.zeros(rows, prompt, cfg.hidden)
         self.memory_values = torch.zeros(rows, prompt, cfg.hidden)
@@ -170,11 +161,11 @@ class Slots:
         old_history = self.history_mask.size(1)
         if rows <= old_rows and prompt <= old_prompt and history <= old_history:
             return
-        old = {name: getattr(self, name) for name in _BUFFERS}
+        old = {name: value for name, value in vars(self).items() if isinstance(value, Tensor)}
         self._allocate(
             _doubled(old_rows, rows), _doubled(old_prompt, prompt), _doubled(old_history, history)
         )
-        for name, tensor in old.items():  # every size only grows: the old fits in a corner
+        for name, tensor in old.items():  # every buffer only grows: the old fits in a corner
             getattr(self, name)[tuple(slice(0, size) for size in tensor.shape)] = tensor
 
 
