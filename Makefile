@@ -19,8 +19,8 @@ $(STAMP): pyproject.toml
 run: setup ui
 	$(BIN)/mini-reasoner serve
 
-# The default model trains on one core (log: .venv/train.log) while the tests that do not need
-# it run on the other, the web UI's included; then the tests of the trained model (-m slow).
+# The default model trains in the background (log: .venv/train.log) while the tests that do not
+# need it run beside it, the web UI's included; then the tests of the trained model (-m slow).
 TRAIN_LOG := .venv/train.log
 
 test: setup

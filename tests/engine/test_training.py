@@ -1,11 +1,13 @@
-"""Training: determinism, progress reports, early stopping."""
+"""Training: determinism, sharded gradients, progress reports, early stopping."""
 
 from dataclasses import replace
 
+import pytest
 import torch
 
+from engine.model import Seq2Seq
 from engine.recipe import TINY
-from engine.train import Progress, TrainConfig, train
+from engine.train import Batches, Progress, ShardedGradients, TrainConfig, train
 
 
 def _train(cfg: TrainConfig, on_progress=None):
@@ -36,3 +38,19 @@ def test_loss_goes_down():
     seen: list[Progress] = []
     _train(replace(TINY.train, max_steps=60, eval_every=60), seen.append)
     assert seen[-1].loss < seen[0].loss * 0.8
+
+
+def test_sharded_gradients_equal_the_whole_batch_gradients():
+    src, tgt = TINY.vocabs()
+    model = Seq2Seq(TINY.model_config(src, tgt))
+    batch = next(iter(Batches(replace(TINY.train, batch_size=9), src, tgt)))
+    grads = {}
+    for shards in (1, 2, 4):
+        with ShardedGradients(model, shards) as gradients:
+            loss = gradients(batch)
+        grads[shards] = (loss, [p.grad.clone() for p in model.parameters()])
+    whole_loss, whole = grads[1]
+    for loss, sharded in (grads[2], grads[4]):
+        assert loss == pytest.approx(whole_loss, rel=1e-5)
+        assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(whole, sharded, strict=True))
+    assert any(g.abs().sum() > 0 for g in whole)
