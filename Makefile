@@ -19,12 +19,15 @@ $(STAMP): pyproject.toml
 run: setup ui
 	$(BIN)/mini-reasoner serve
 
-# The default model trains in the background (log: .venv/train.log) while the tests that do not
-# need it run beside it, the web UI's included; then the tests of the trained model (-m slow).
+# The small model the front-end tests use trains first (a few minutes, alone on the cores, so no
+# test waits on it). The default model then trains in the background (log: .venv/train.log)
+# while the tests that do not need it run beside it, the web UI's included; then the tests of
+# the trained model (-m slow). Both are cached after the first time.
 TRAIN_LOG := .venv/train.log
 
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/mini-reasoner train --recipe small
 	@echo "training the default model in the background (cached after the first time): $(TRAIN_LOG)"
 	@$(BIN)/mini-reasoner train > $(TRAIN_LOG) 2>&1 & train=$$!; \
 	trap 'kill $$train 2>/dev/null; exit 130' INT TERM; \
