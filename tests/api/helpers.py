@@ -1,8 +1,4 @@
-"""Test helpers for the web API: clients, a live server, SSE parsing and model wrappers.
-
-Model wrappers (installed on the engine's decoder) only provoke what a healthy model never
-does: a decoding step that raises, or one that waits until the test lets it go.
-"""
+"""Test helpers for the web API: clients, a live server, SSE parsing, waiting for a condition."""
 
 from __future__ import annotations
 
@@ -10,8 +6,7 @@ import asyncio
 import contextlib
 import json
 import socket
-import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -70,68 +65,6 @@ def sse_events(text: str) -> list[tuple[str | None, Any]]:
                 data = value if value == "[DONE]" else json.loads(value)
         events.append((name, data))
     return events
-
-
-class _Wrapper:
-    """Delegates to the real model; subclasses change ``decode``."""
-
-    def __init__(self, model: Any) -> None:
-        self.model = model
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.model, name)
-
-    def encode(self, *args: Any) -> Any:
-        return self.model.encode(*args)
-
-
-class BrokenModel(_Wrapper):
-    """Every decoding step after the first ``ok_steps`` raises."""
-
-    def __init__(self, model: Any, ok_steps: int = 0) -> None:
-        super().__init__(model)
-        self.ok_steps = ok_steps
-
-    def decode(self, *args: Any) -> Any:
-        if self.ok_steps <= 0:
-            raise RuntimeError("internal detail that must not reach a client")
-        self.ok_steps -= 1
-        return self.model.decode(*args)
-
-
-class GatedModel(_Wrapper):
-    """Decodes ``free_steps`` steps, then waits for :meth:`release` before each further one."""
-
-    def __init__(self, model: Any, free_steps: int = 1) -> None:
-        super().__init__(model)
-        self.free_steps = free_steps
-        self.gate = threading.Event()
-        self.waiting = threading.Event()
-
-    def decode(self, *args: Any) -> Any:
-        if self.free_steps > 0:
-            self.free_steps -= 1
-        else:
-            self.waiting.set()
-            self.gate.wait(timeout=30)
-        return self.model.decode(*args)
-
-    def release(self) -> None:
-        self.gate.set()
-
-
-@contextlib.contextmanager
-def wrapped(engine: Engine, wrapper: _Wrapper) -> Iterator[Any]:
-    """Install ``wrapper`` on the engine's decoder for the ``with`` block."""
-    decoder = engine._decoder
-    assert decoder is not None
-    decoder.model = wrapper
-    try:
-        yield wrapper
-    finally:
-        if isinstance(wrapper, GatedModel):
-            wrapper.release()
-        decoder.model = wrapper.model
 
 
 async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:

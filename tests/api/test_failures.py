@@ -13,7 +13,8 @@ from api import create_app
 from engine.checkpoint import Checkpoint
 from engine.service import Engine
 from engine.settings import Settings
-from tests.api.helpers import SEED_PROMPT, BrokenModel, GatedModel, client_for, until, wrapped
+from tests.api.helpers import SEED_PROMPT, client_for, until
+from tests.faults import BrokenModel, GatedModel, wrapped
 
 GENERIC = {"detail": "the model failed to generate a completion"}
 
@@ -47,7 +48,7 @@ async def test_busy_engine_gets_503_with_retry_after(one_slot_engine: Engine) ->
             )
             assert openai.status_code == 503
             assert openai.json()["error"]["code"] == "service_unavailable"
-            gate.release()
+            gate.open()
             assert (await first).json()["answer"] == "7"  # the request in flight finished
         after = await client.post("/api/complete", json={"prompt": SEED_PROMPT})
         assert after.status_code == 200

@@ -24,7 +24,8 @@ from engine.checkpoint import Checkpoint
 from engine.recipe import TINY
 from engine.service import Engine
 from engine.settings import Settings
-from tests.api.helpers import SEED_PROMPT, GatedModel, free_port, until, wrapped
+from tests.api.helpers import SEED_PROMPT, free_port, until
+from tests.faults import GatedModel, wrapped
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -162,7 +163,7 @@ async def test_cancelling_serve_api_lets_requests_in_flight_finish(
             server.cancel()  # what SIGTERM does in `serve`
             await asyncio.sleep(0.3)
             assert not server.done()  # waiting for the request in flight
-            gate.release()
+            gate.open()
             response = await request
     assert response.status_code == 200
     assert response.json()["answer"] == "7"

@@ -7,7 +7,8 @@ import pytest
 
 from engine.service import Engine
 from engine.traffic import RequestRecord
-from tests.api.helpers import SEED_PROMPT, BrokenModel, GatedModel, sse_events, until, wrapped
+from tests.api.helpers import SEED_PROMPT, sse_events, until
+from tests.faults import BrokenModel, GatedModel, wrapped
 
 
 @pytest.mark.parametrize("prompt", [SEED_PROMPT, "What is 3 minus 7?", "what is love?"])
@@ -67,5 +68,5 @@ async def test_client_disconnect_cancels_the_generation(server: str, engine: Eng
         assert records[0].outcome == "cancelled"
         assert records[0].source == "api"
         assert records[0].completion is None
-        gate.release()
+        gate.open()
         await until(lambda: engine.load == 0)  # the decoder dropped the cancelled request

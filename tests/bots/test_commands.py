@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,6 +17,7 @@ from engine.checkpoint import Checkpoint
 from engine.service import Engine
 from engine.settings import Settings
 from tests.bots.standins import FakeClock, FakeInteraction, not_found
+from tests.faults import FAULT, BrokenModel, GatedModel, wrapped
 
 
 def assert_discord_rules(interaction: FakeInteraction) -> None:
@@ -147,33 +146,6 @@ async def test_an_unusable_prompt_is_refused_privately_without_a_cooldown(
     assert "therefore the answer is 7." in retry.shown
 
 
-class GatedModel:
-    """The real model, whose decoding waits for ``gate``: keeps a request in flight."""
-
-    def __init__(self, model: Any, gate: threading.Event) -> None:
-        self._model, self._gate = model, gate
-
-    def decode(self, *args: Any) -> Any:
-        self._gate.wait(timeout=30)
-        return self._model.decode(*args)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._model, name)
-
-
-class BrokenModel:
-    """The real model, except that decoding fails."""
-
-    def __init__(self, model: Any) -> None:
-        self._model = model
-
-    def decode(self, *args: Any) -> Any:
-        raise RuntimeError("decoder exploded")
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._model, name)
-
-
 async def test_a_busy_engine_gives_a_private_error_and_loses_nothing(
     small_checkpoint: Checkpoint,
     tmp_path: Path,
@@ -182,48 +154,39 @@ async def test_a_busy_engine_gives_a_private_error_and_loses_nothing(
 ) -> None:
     settings = Settings(cache_dir=tmp_path, max_queue=1, _env_file=None)
     engine = Engine.from_checkpoint(small_checkpoint, settings)
-    decoder = engine._decoder
-    assert decoder is not None
-    gate = threading.Event()
-    decoder.model = GatedModel(decoder.model, gate)
     try:
-        commands = Commands(engine, config)
-        first = FakeInteraction(user_id=1)
-        in_flight = asyncio.create_task(commands.ask(first, "what is 3 plus 4?"))
-        while engine.load == 0:
-            await asyncio.sleep(0.01)
-        busy = FakeInteraction(user_id=2)
-        with caplog.at_level(logging.WARNING, logger="bots"):
-            await commands.ask(busy, "what is 2 plus 2?")
-        assert busy.kinds == ["defer", "delete", "followup"]
-        assert busy.calls[-1].ephemeral
-        assert "busy" in (busy.calls[-1].content or "")
-        assert "the model is busy" in caplog.text
-        gate.set()
-        await in_flight
-        assert "therefore the answer is 7." in first.shown
+        with wrapped(engine, GatedModel(engine._decoder.model)) as gate:
+            commands = Commands(engine, config)
+            first = FakeInteraction(user_id=1)
+            in_flight = asyncio.create_task(commands.ask(first, "what is 3 plus 4?"))
+            while engine.load == 0:
+                await asyncio.sleep(0.01)
+            busy = FakeInteraction(user_id=2)
+            with caplog.at_level(logging.WARNING, logger="bots"):
+                await commands.ask(busy, "what is 2 plus 2?")
+            assert busy.kinds == ["defer", "delete", "followup"]
+            assert busy.calls[-1].ephemeral
+            assert "busy" in (busy.calls[-1].content or "")
+            assert "the model is busy" in caplog.text
+            gate.open()
+            await in_flight
+            assert "therefore the answer is 7." in first.shown
     finally:
-        gate.set()
         await engine.close()
 
 
 async def test_a_failing_model_gives_a_private_error_and_logs_the_cause(
     engine: Engine, config: BotConfig, caplog: pytest.LogCaptureFixture
 ) -> None:
-    decoder = engine._decoder
-    assert decoder is not None
-    real = decoder.model
-    decoder.model = BrokenModel(real)
     commands = Commands(engine, config)
     interaction = FakeInteraction()
-    with caplog.at_level(logging.WARNING):
+    with wrapped(engine, BrokenModel(engine._decoder.model)), caplog.at_level(logging.WARNING):
         await commands.ask(interaction, "what is 3 plus 4?")
     assert interaction.kinds == ["defer", "delete", "followup"]
     assert interaction.calls[-1].ephemeral
     assert interaction.calls[-1].content == GENERIC_FAILURE
-    assert "decoder exploded" in caplog.text  # the cause, in the log only
-    assert "decoder exploded" not in " ".join(interaction.messages)
-    decoder.model = real
+    assert FAULT in caplog.text  # the cause, in the log only
+    assert FAULT not in " ".join(interaction.messages)
     retry = FakeInteraction(user_id=2)
     await commands.ask(retry, "what is 3 plus 4?")
     assert "therefore the answer is 7." in retry.shown

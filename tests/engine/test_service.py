@@ -20,6 +20,7 @@ from engine.recipe import TINY
 from engine.results import Completion, Options, TokenEvent
 from engine.service import Engine
 from engine.settings import Settings
+from tests.faults import GatedModel, ModelWrapper, wrapped
 
 PROMPTS = [
     "what is 3 plus 4?",
@@ -33,15 +34,13 @@ PROMPTS = [
 ]
 
 
-class PoisonedModel:
-    """Wraps the real model and fails every decoding step that includes a prompt of a
-    chosen length: a fault injected to prove one bad request cannot take others down."""
+class PoisonedModel(ModelWrapper):
+    """Fails every decoding step that includes a prompt of a chosen length: a fault injected
+    to prove one bad request cannot take others down."""
 
     def __init__(self, model, poison_len: int) -> None:
-        self.model, self.poison_len = model, poison_len
-
-    def encode(self, src, lengths):
-        return self.model.encode(src, lengths)
+        super().__init__(model)
+        self.poison_len = poison_len
 
     def decode(self, tgt_in, memory: Memory, state):
         if bool((memory.mask.sum(dim=1) == self.poison_len).any()):
@@ -112,14 +111,18 @@ async def test_cancelling_the_task_frees_its_slot(engine: Engine):
 async def test_busy_when_the_queue_is_full(small_checkpoint, tmp_path: Path):
     engine = Engine.from_checkpoint(small_checkpoint, Settings(cache_dir=tmp_path, max_queue=2))
     try:
-        streams = [engine.stream("what is 3 plus 4?") for _ in range(2)]
-        firsts = [await anext(s) for s in streams]  # both in flight now
-        assert all(isinstance(f, TokenEvent) for f in firsts)
-        with pytest.raises(EngineBusy) as busy:
-            await engine.complete("what is 5 plus 1?")
-        assert busy.value.retry_after >= 1
-        for s in streams:
-            await s.aclose()
+        with wrapped(engine, GatedModel(engine._decoder.model)) as gate:
+            streams = [engine.stream("what is 3 plus 4?") for _ in range(2)]
+            firsts = [asyncio.create_task(anext(s)) for s in streams]
+            while engine.load < 2:  # both in flight, held at the gate
+                await asyncio.sleep(0.01)
+            with pytest.raises(EngineBusy) as busy:
+                await engine.complete("what is 5 plus 1?")
+            assert busy.value.retry_after >= 1
+            gate.open()
+            assert all(isinstance(f, TokenEvent) for f in await asyncio.gather(*firsts))
+            for s in streams:
+                await s.aclose()
     finally:
         await engine.close()
 
@@ -215,12 +218,11 @@ def test_newcomers_join_a_busy_batch_in_groups(pending, live, waited, room, join
     assert batching.joining_now(pending, live, waited, room) == joining
 
 
-class ThreadRecordingModel:
-    """Wraps the real model and notes which thread runs each encode (and its batch size)
-    and each decoding step."""
+class ThreadRecordingModel(ModelWrapper):
+    """Notes which thread runs each encode (and its batch size) and each decoding step."""
 
     def __init__(self, model) -> None:
-        self.model = model
+        super().__init__(model)
         self.encodes: list[tuple[str, int]] = []
         self.decode_threads: set[str] = set()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -15,45 +14,18 @@ from textual.pilot import Pilot
 from engine.checkpoint import Checkpoint
 from engine.service import Engine
 from engine.settings import Settings
+from tests.faults import GatedModel, wrapped
 from tui import MiniReasonerApp
 from tui.screens.chat import ChatScreen
-
-
-class GatedModel:
-    """The real model, except that each decoding step waits until the test allows it.
-
-    It changes no output, only when steps happen: a test can hold an answer mid-stream (to
-    press Escape) or keep a request in flight (to fill the queue) without racing the model.
-    """
-
-    def __init__(self, model: object) -> None:
-        self.model = model
-        self._steps = threading.Semaphore(0)
-
-    def encode(self, src, lengths):  # type: ignore[no-untyped-def]
-        return self.model.encode(src, lengths)  # type: ignore[attr-defined]
-
-    def decode(self, tgt_in, memory, state):  # type: ignore[no-untyped-def]
-        if not self._steps.acquire(timeout=60):
-            raise RuntimeError("the test never let this decoding step run")
-        return self.model.decode(tgt_in, memory, state)  # type: ignore[attr-defined]
-
-    def allow(self, steps: int = 1) -> None:
-        self._steps.release(steps)
-
-    def open(self) -> None:
-        self.allow(100_000)
 
 
 @pytest.fixture
 async def gated(small_checkpoint: Checkpoint, settings: Settings) -> AsyncIterator[GatedModel]:
     """A GatedModel inside a ready engine (``gated.engine``)."""
     engine = Engine.from_checkpoint(small_checkpoint, settings)
-    gate = GatedModel(engine._decoder.model)  # type: ignore[union-attr]
-    engine._decoder.model = gate  # type: ignore[union-attr,assignment]
-    gate.engine = engine  # type: ignore[attr-defined]
-    yield gate
-    gate.open()
+    with wrapped(engine, GatedModel(engine._decoder.model)) as gate:
+        gate.engine = engine  # type: ignore[attr-defined]
+        yield gate
     await engine.close()
 
 

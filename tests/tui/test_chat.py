@@ -7,7 +7,8 @@ import itertools
 import pytest
 
 from engine.service import Engine
-from tests.tui.conftest import GatedModel, running
+from tests.faults import GatedModel
+from tests.tui.conftest import running
 from tui.widgets.message import AnswerMessage, PromptMessage
 from tui.widgets.prompt_input import PromptInput
 
