@@ -77,35 +77,45 @@ async def test_stream_text_equals_complete_text(engine: Engine):
         assert [e.index for e in tokens] == list(range(len(tokens)))
 
 
-async def test_leaving_a_stream_early_frees_its_slot(engine: Engine):
-    stream = engine.stream("what is 3 plus 4?", Options(max_tokens=256))
-    async for event in stream:
-        assert isinstance(event, TokenEvent)
-        break
-    await stream.aclose()
-    for _ in range(200):
+async def idle(engine: Engine) -> None:
+    """Wait until no request is in flight (a deadline for failures, not a timed assertion)."""
+    for _ in range(500):
         if engine.load == 0:
-            break
+            return
         await asyncio.sleep(0.01)
-    assert engine.load == 0
-    assert engine.traffic.by_source[""] >= 1
+    raise AssertionError(f"{engine.load} requests still in flight")
+
+
+async def test_leaving_a_stream_early_frees_its_slot(engine: Engine):
+    with wrapped(engine, GatedModel(engine._decoder.model, free_steps=1)) as gate:
+        stream = engine.stream("what is 3 plus 4?")
+        assert isinstance(await anext(stream), TokenEvent)
+        await stream.aclose()  # while the next step waits at the gate
+        steps = engine._decoder.steps
+        gate.open()
+        await idle(engine)
+    assert engine._decoder.steps <= steps + 1, "the step under way, then the slot was freed"
+    assert engine.traffic.by_source[""] == 1
 
 
 async def test_cancelling_the_task_frees_its_slot(engine: Engine):
+    first = asyncio.Event()
+
     async def consume() -> None:
         async for _ in engine.stream("what is 3 plus 4?"):
-            await asyncio.sleep(10)
+            first.set()
+            await asyncio.sleep(60)
 
-    task = asyncio.create_task(consume())
-    await asyncio.sleep(0.2)
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-    for _ in range(200):
-        if engine.load == 0:
-            break
-        await asyncio.sleep(0.01)
-    assert engine.load == 0
+    with wrapped(engine, GatedModel(engine._decoder.model, free_steps=1)) as gate:
+        task = asyncio.create_task(consume())
+        await first.wait()
+        task.cancel()  # while the next step waits at the gate
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        steps = engine._decoder.steps
+        gate.open()
+        await idle(engine)
+    assert engine._decoder.steps <= steps + 1, "the step under way, then the slot was freed"
 
 
 async def test_busy_when_the_queue_is_full(small_checkpoint, tmp_path: Path):
