@@ -20,6 +20,7 @@ from engine.recipe import TINY
 from engine.results import Completion, Options, TokenEvent
 from engine.service import Engine
 from engine.settings import Settings
+from engine.traffic import RequestRecord
 from tests.faults import GatedModel, ModelWrapper, wrapped
 
 PROMPTS = [
@@ -106,12 +107,17 @@ async def test_cancelling_the_task_frees_its_slot(engine: Engine):
             first.set()
             await asyncio.sleep(60)
 
+    records: list[RequestRecord] = []
+    engine.traffic.add_listener(records.append)
     with wrapped(engine, GatedModel(engine._decoder.model, free_steps=1)) as gate:
         task = asyncio.create_task(consume())
         await first.wait()
         task.cancel()  # while the next step waits at the gate
         with contextlib.suppress(asyncio.CancelledError):
             await task
+        while not records:  # the abandoned stream is closed by the loop soon after
+            await asyncio.sleep(0.01)
+        assert records[0].outcome == "cancelled"
         steps = engine._decoder.steps
         gate.open()
         await idle(engine)
@@ -382,13 +388,21 @@ async def test_status_goes_from_training_to_ready(tmp_path: Path):
 
 async def test_close_finishes_in_flight_work(small_checkpoint, tmp_path: Path):
     engine = Engine.from_checkpoint(small_checkpoint, Settings(cache_dir=tmp_path))
-    pending = [asyncio.create_task(engine.complete(p)) for p in PROMPTS]
-    await asyncio.sleep(0)
-    await engine.close(timeout=30)
+    with wrapped(engine, GatedModel(engine._decoder.model)) as gate:
+        pending = [asyncio.create_task(engine.complete(p)) for p in PROMPTS]
+        while engine.load < len(PROMPTS):  # all in flight, held at the gate
+            await asyncio.sleep(0.01)
+        closing = asyncio.create_task(engine.close(timeout=30))
+        while engine.status.state != "closed":
+            await asyncio.sleep(0.01)
+        with pytest.raises(EngineClosed):
+            await engine.complete("what is 3 plus 4?")  # no new work once closing
+        assert not closing.done() and not any(p.done() for p in pending)
+        gate.open()
+        await closing
     results = await asyncio.gather(*pending)
     assert results[0].answer == "7"
-    with pytest.raises(EngineClosed):
-        await engine.complete("what is 3 plus 4?")
+    assert all(r.finish_reason == "stop" for r in results)
 
 
 async def test_close_stops_a_start_up_that_is_still_training(tmp_path: Path):
