@@ -3,7 +3,7 @@
 #   docker build -t mini-reasoner .
 #   docker run -p 8000:8000 mini-reasoner          # then open http://localhost:8000
 #
-# The model is trained while the image builds (25-40 minutes on two cores, once), so a container
+# The model is trained while the image builds (20-40 minutes on two cores, once), so a container
 # answers as soon as it starts; the checkpoint lives in the image at /app/model-cache.
 
 # --- the web UI: frontend/dist --------------------------------------------------------------
