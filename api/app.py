@@ -5,12 +5,13 @@ Who runs the engine: whoever made it. By default the app only serves the engine 
 ``owns_engine=True`` (one engine per worker process) the app's lifespan starts it and closes
 it when the server stops. It does not wait for the model, so ``GET /`` reports loading or
 training, unless ``wait_ready=True``: a worker of ``serve --workers`` loads a model that is
-already cached, and must not accept requests (which a sibling could serve) before it has.
+already cached, and must not accept requests (which a sibling could serve) before it has;
+``on_ready`` then runs once it has, before the first request.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -39,6 +40,7 @@ def create_app(
     *,
     owns_engine: bool = False,
     wait_ready: bool = False,
+    on_ready: Callable[[], object] | None = None,
     web_ui: Path | None = DEFAULT_DIST,
 ) -> FastAPI:
     """The web API over ``engine``; ``web_ui`` is a built frontend to serve (None: no UI)."""
@@ -49,6 +51,8 @@ def create_app(
             engine.start()
             if wait_ready:
                 await engine.wait_ready()
+                if on_ready is not None:
+                    on_ready()
         try:
             yield
         finally:

@@ -27,6 +27,7 @@ from fastapi import FastAPI
 
 from api import create_app
 from bots.runner import run_bot
+from cli.heap import freeze_startup_objects, freeze_when_ready
 from cli.options import add_recipe_argument, chosen_recipe, recipe_name, seeded_recipe
 from engine.errors import EngineNotReady
 from engine.recipe import Recipe
@@ -87,7 +88,8 @@ async def serve(settings: Settings, recipe: Recipe, host: str, port: int) -> int
     try:
         with _stop_on_signals(stop.set):
             print(f"Mini Reasoner on {_url(host, port)}  (API docs: {_url(host, port)}/docs)")
-            return await run_services(services(engine, settings, host, port), stop)
+            running = [*services(engine, settings, host, port), freeze_when_ready(engine)]
+            return await run_services(running, stop)
     finally:
         await engine.close()
         log.info("stopped")
@@ -179,7 +181,10 @@ def worker_app() -> FastAPI:
     """One ``--workers`` process's app: its own engine over the cached checkpoint."""
     settings = Settings()
     recipe = seeded_recipe(settings.recipe, settings)
-    return create_app(Engine(settings, recipe), settings, owns_engine=True, wait_ready=True)
+    engine = Engine(settings, recipe)
+    return create_app(
+        engine, settings, owns_engine=True, wait_ready=True, on_ready=freeze_startup_objects
+    )
 
 
 def _serve_workers(settings: Settings, recipe: str, host: str, port: int, workers: int) -> int:

@@ -135,6 +135,27 @@ async def test_owned_engine_is_started_and_closed_by_the_lifespan(
     assert engine.status.state == "closed"
 
 
+async def test_a_worker_app_runs_on_ready_once_its_model_serves_before_any_request(
+    small_checkpoint: Checkpoint, model_cache_dir: Path
+) -> None:
+    settings = Settings(cache_dir=model_cache_dir, _env_file=None)
+    engine = Engine(settings, SMALL)
+    states: list[str] = []
+    app = create_app(
+        engine,
+        settings,
+        owns_engine=True,
+        wait_ready=True,
+        on_ready=lambda: states.append(engine.status.state),
+        web_ui=None,
+    )
+    async with app.router.lifespan_context(app):
+        assert states == ["ready"]  # called once, after the model was ready
+        async with client_for(app) as client:
+            assert (await client.get("/")).status_code == 200
+    assert states == ["ready"]
+
+
 async def test_given_engine_is_left_alone(engine: Engine, settings: Settings) -> None:
     app = create_app(engine, settings, web_ui=None)
     async with app.router.lifespan_context(app):
