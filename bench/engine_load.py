@@ -93,6 +93,7 @@ def step_ms(model: Seq2Seq, batch: int, history: int = 40, rounds: int = 300) ->
     thread), without the bookkeeping around it."""
     times: list[float] = []
 
+    @torch.inference_mode()
     def run() -> None:
         init_torch_thread()
         slots = Slots(model.cfg)

@@ -145,6 +145,7 @@ class BatchDecoder:
 
     # --- the encoder thread -----------------------------------------------------------------
 
+    @torch.inference_mode()  # see init_torch_thread
     def _encode_loop(self) -> None:
         init_torch_thread()
         while True:
@@ -202,6 +203,7 @@ class BatchDecoder:
 
     # --- the decoder thread -----------------------------------------------------------------
 
+    @torch.inference_mode()  # see init_torch_thread
     def _run(self) -> None:
         init_torch_thread()
         while True:
@@ -415,13 +417,14 @@ def joining_now(pending: int, live: int, waited: float, room: int) -> int:
 
 
 def init_torch_thread() -> None:
-    """Set up torch for a worker thread: inference only, one intra-op thread.
+    """Set up torch for a worker thread: one intra-op thread.
 
     One intra-op thread per worker: small steps gain nothing from more, the event loop keeps
     a core, and it avoids an OpenMP pool first used by another thread (which made every op
-    about 40 times slower).
+    about 40 times slower). The worker threads also run under ``torch.inference_mode()``,
+    not just without gradients: their tensors then skip version counters and autograd's
+    bookkeeping, which made decoding one request at a time about a fifth faster.
     """
-    torch.set_grad_enabled(False)
     torch.set_num_threads(1)
 
 
