@@ -40,7 +40,7 @@ def create_app(
     *,
     owns_engine: bool = False,
     wait_ready: bool = False,
-    on_ready: Callable[[], object] | None = None,
+    on_ready: Callable[[], None] | None = None,
     web_ui: Path | None = DEFAULT_DIST,
 ) -> FastAPI:
     """The web API over ``engine``; ``web_ui`` is a built frontend to serve (None: no UI)."""

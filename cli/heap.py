@@ -24,13 +24,13 @@ from engine.service import Engine
 log = logging.getLogger(__name__)
 
 
-def freeze_startup_objects() -> int:
-    """Collect once, then freeze every object left; return how many are frozen now."""
+def freeze_startup_objects() -> None:
+    """Collect once, then freeze every object left."""
     gc.collect()
     gc.freeze()
-    frozen = gc.get_freeze_count()
-    log.info("froze %d start-up objects out of the garbage collector's rounds", frozen)
-    return frozen
+    log.info(
+        "froze %d start-up objects out of the garbage collector's rounds", gc.get_freeze_count()
+    )
 
 
 async def freeze_when_ready(engine: Engine) -> None:

@@ -181,9 +181,12 @@ def worker_app() -> FastAPI:
     """One ``--workers`` process's app: its own engine over the cached checkpoint."""
     settings = Settings()
     recipe = seeded_recipe(settings.recipe, settings)
-    engine = Engine(settings, recipe)
     return create_app(
-        engine, settings, owns_engine=True, wait_ready=True, on_ready=freeze_startup_objects
+        Engine(settings, recipe),
+        settings,
+        owns_engine=True,
+        wait_ready=True,
+        on_ready=freeze_startup_objects,
     )
 
 
